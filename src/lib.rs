@@ -1,0 +1,1 @@
+//! terraform-provider-frontegg: Frontegg resources for Terraform and OpenTofu.
