@@ -1,0 +1,146 @@
+//! The admin API under `/_emulator/` (no authentication): the same operations as the in-process
+//! methods of [`crate::Emulator`].
+
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::routing::{get, patch, post, put};
+use axum::{Json, Router};
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
+
+use crate::error::ApiError;
+use crate::faults::Fault;
+use crate::rate_limit::RateLimit;
+use crate::server::{Shared, lock};
+
+pub(crate) fn routes() -> Router<Arc<Shared>> {
+    Router::new()
+        .route("/_emulator/health", get(health))
+        .route("/_emulator/faults", post(add_fault).delete(clear_faults))
+        .route(
+            "/_emulator/requests",
+            get(list_requests).delete(clear_requests),
+        )
+        .route(
+            "/_emulator/environments/{env}/integrations",
+            get(list_integrations),
+        )
+        .route(
+            "/_emulator/environments/{env}/integrations/{id}",
+            patch(drift_patch).delete(drift_delete),
+        )
+        .route(
+            "/_emulator/environments/{env}/integrations/{id}/secret-fingerprint",
+            get(secret_fingerprint),
+        )
+        .route("/_emulator/tokens/expire", post(expire_tokens))
+        .route(
+            "/_emulator/rate-limit",
+            put(set_rate_limit).delete(clear_rate_limit),
+        )
+}
+
+fn parse<T: DeserializeOwned>(body: &Bytes) -> Result<T, ApiError> {
+    serde_json::from_slice(body).map_err(|e| ApiError::invalid(vec![format!("{e}")]))
+}
+
+fn ok() -> Json<Value> {
+    Json(json!({ "ok": true }))
+}
+
+async fn health() -> Json<Value> {
+    Json(json!({ "status": "ok" }))
+}
+
+async fn add_fault(
+    State(shared): State<Arc<Shared>>,
+    body: Bytes,
+) -> Result<Json<Value>, ApiError> {
+    let fault: Fault = parse(&body)?;
+    lock(&shared.faults).add(fault);
+    Ok(ok())
+}
+
+async fn clear_faults(State(shared): State<Arc<Shared>>) -> Json<Value> {
+    lock(&shared.faults).clear();
+    ok()
+}
+
+async fn list_requests(State(shared): State<Arc<Shared>>) -> Json<Value> {
+    let requests = lock(&shared.requests).clone();
+    Json(serde_json::to_value(requests).unwrap_or(Value::Array(Vec::new())))
+}
+
+async fn clear_requests(State(shared): State<Arc<Shared>>) -> Json<Value> {
+    lock(&shared.requests).clear();
+    ok()
+}
+
+async fn list_integrations(
+    State(shared): State<Arc<Shared>>,
+    Path(env): Path<String>,
+) -> Json<Value> {
+    Json(Value::Array(lock(&shared.store).list(&env)))
+}
+
+fn not_found(env: &str, id: &str) -> ApiError {
+    ApiError::not_found(format!(
+        "Vendor integration {id} not found in environment {env}"
+    ))
+}
+
+async fn drift_patch(
+    State(shared): State<Arc<Shared>>,
+    Path((env, id)): Path<(String, String)>,
+    body: Bytes,
+) -> Result<Json<Value>, ApiError> {
+    let patch: Value = parse(&body)?;
+    if lock(&shared.store).drift_patch(&env, &id, &patch) {
+        Ok(ok())
+    } else {
+        Err(not_found(&env, &id))
+    }
+}
+
+async fn drift_delete(
+    State(shared): State<Arc<Shared>>,
+    Path((env, id)): Path<(String, String)>,
+) -> Result<Json<Value>, ApiError> {
+    if lock(&shared.store).drift_delete(&env, &id) {
+        Ok(ok())
+    } else {
+        Err(not_found(&env, &id))
+    }
+}
+
+async fn secret_fingerprint(
+    State(shared): State<Arc<Shared>>,
+    Path((env, id)): Path<(String, String)>,
+) -> Result<Json<Value>, ApiError> {
+    lock(&shared.store)
+        .secret_fingerprint(&env, &id)
+        .map(|fingerprint| Json(json!({ "fingerprint": fingerprint })))
+        .ok_or_else(|| not_found(&env, &id))
+}
+
+async fn expire_tokens(State(shared): State<Arc<Shared>>) -> Json<Value> {
+    lock(&shared.tokens).expire_all();
+    ok()
+}
+
+async fn set_rate_limit(
+    State(shared): State<Arc<Shared>>,
+    body: Bytes,
+) -> Result<Json<Value>, ApiError> {
+    let limit: RateLimit = parse(&body)?;
+    shared.set_rate_limit(Some(limit));
+    Ok(ok())
+}
+
+async fn clear_rate_limit(State(shared): State<Arc<Shared>>) -> (StatusCode, Json<Value>) {
+    shared.set_rate_limit(None);
+    (StatusCode::OK, ok())
+}

@@ -1,0 +1,102 @@
+//! What the emulator knows at start: credentials, token lifetime, state file, port.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::fingerprint;
+
+/// The emulator's configuration. `--config F.json` holds the same fields in camelCase
+/// (`environments`, `accounts`, `tokenTtlSecs`, `stateFile`, `port`); every field is optional there.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct EmulatorConfig {
+    pub environments: Vec<EnvironmentConfig>,
+    pub accounts: Vec<AccountConfig>,
+    #[serde(alias = "token_ttl_secs")]
+    pub token_ttl_secs: u64,
+    #[serde(alias = "state_file")]
+    pub state_file: Option<PathBuf>,
+    /// 0 picks a free port.
+    pub port: u16,
+}
+
+/// One Frontegg environment and its environment-level API credentials.
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EnvironmentConfig {
+    pub id: String,
+    #[serde(alias = "client_id")]
+    pub client_id: String,
+    pub secret: String,
+}
+
+/// Account-level credentials: one token covers several environments, picked per call with the
+/// `frontegg-environment-id` header.
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AccountConfig {
+    #[serde(alias = "client_id")]
+    pub client_id: String,
+    pub secret: String,
+    #[serde(alias = "environment_ids")]
+    pub environment_ids: Vec<String>,
+}
+
+pub const DEFAULT_ENVIRONMENT_ID: &str = "env-demo";
+pub const DEFAULT_CLIENT_ID: &str = "demo-client-id";
+pub const DEFAULT_SECRET: &str = "demo-secret";
+pub const DEFAULT_TOKEN_TTL_SECS: u64 = 3600;
+
+impl Default for EmulatorConfig {
+    fn default() -> Self {
+        EmulatorConfig {
+            environments: vec![EnvironmentConfig {
+                id: DEFAULT_ENVIRONMENT_ID.to_string(),
+                client_id: DEFAULT_CLIENT_ID.to_string(),
+                secret: DEFAULT_SECRET.to_string(),
+            }],
+            accounts: Vec::new(),
+            token_ttl_secs: DEFAULT_TOKEN_TTL_SECS,
+            state_file: None,
+            port: 0,
+        }
+    }
+}
+
+impl EmulatorConfig {
+    /// Reads a JSON configuration file; fields it leaves out keep their defaults.
+    pub fn from_json_file(path: &Path) -> std::io::Result<EmulatorConfig> {
+        let text = std::fs::read_to_string(path)?;
+        serde_json::from_str(&text).map_err(|e| {
+            std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!(
+                    "{}: not a valid emulator configuration: {e}",
+                    path.display()
+                ),
+            )
+        })
+    }
+}
+
+impl fmt::Debug for EnvironmentConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("EnvironmentConfig")
+            .field("id", &self.id)
+            .field("client_id", &self.client_id)
+            .field("secret", &fingerprint(&self.secret))
+            .finish()
+    }
+}
+
+impl fmt::Debug for AccountConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AccountConfig")
+            .field("client_id", &self.client_id)
+            .field("secret", &fingerprint(&self.secret))
+            .field("environment_ids", &self.environment_ids)
+            .finish()
+    }
+}
