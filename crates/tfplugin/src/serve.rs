@@ -402,16 +402,12 @@ impl std::fmt::Debug for DebugServer {
 
 /// The `TF_REATTACH_PROVIDERS` JSON for a provider served on `addr` by this process.
 pub fn reattach_json(provider_address: &str, addr: SocketAddr) -> String {
-    serde_json::json!({
-        provider_address: {
-            "Protocol": "grpc",
-            "ProtocolVersion": 6,
-            "Pid": std::process::id(),
-            "Test": true,
-            "Addr": { "Network": "tcp", "String": addr.to_string() },
-        }
-    })
-    .to_string()
+    // Written by hand to keep Terraform's field order; the address key is JSON-escaped.
+    let key = serde_json::Value::from(provider_address).to_string();
+    format!(
+        r#"{{{key}:{{"Protocol":"grpc","ProtocolVersion":6,"Pid":{pid},"Test":true,"Addr":{{"Network":"tcp","String":"{addr}"}}}}}}"#,
+        pid = std::process::id(),
+    )
 }
 
 /// Serves `provider` in-process in debug mode on 127.0.0.1 (random free port), without
