@@ -14,6 +14,8 @@ use crate::config::EmulatorConfig;
 use crate::error::ApiError;
 
 pub(crate) const ENVIRONMENT_HEADER: &str = "frontegg-environment-id";
+/// Lifetime used when the configured one does not fit in an `Instant`.
+const FAR_FUTURE: Duration = Duration::from_secs(100 * 365 * 24 * 3600);
 
 /// Who a token was issued to.
 #[derive(Clone, Debug)]
@@ -80,7 +82,7 @@ impl Tokens {
             token.clone(),
             IssuedToken {
                 principal,
-                expires_at: now + ttl,
+                expires_at: now.checked_add(ttl).unwrap_or(now + FAR_FUTURE),
             },
         );
         token

@@ -18,7 +18,7 @@ pub struct Fault {
     pub times: u32,
     pub action: FaultAction,
     /// Waited before the action, whatever it is.
-    #[serde(default)]
+    #[serde(default, alias = "delay_ms")]
     pub delay_ms: u64,
 }
 
@@ -114,5 +114,53 @@ impl Faults {
             self.active.remove(index);
         }
         Some(fault)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exact_path_and_prefix_matching() {
+        let exact = Fault::respond("get", "/a/b", 1, 500, "");
+        assert!(exact.matches("GET", "/a/b"));
+        assert!(!exact.matches("GET", "/a/b/c"));
+        assert!(!exact.matches("POST", "/a/b"));
+        let prefix = Fault::respond("*", "/a/*", 1, 500, "");
+        assert!(prefix.matches("DELETE", "/a/b/c"));
+        assert!(!prefix.matches("DELETE", "/b"));
+    }
+
+    #[test]
+    fn a_fault_is_used_up_after_times_matches_and_zero_means_until_cleared() {
+        let mut faults = Faults::default();
+        faults.add(Fault::respond("GET", "/x", 2, 500, ""));
+        faults.add(Fault::respond("GET", "/y", 0, 500, ""));
+        assert!(faults.take("GET", "/x").is_some());
+        assert!(faults.take("GET", "/x").is_some());
+        assert!(faults.take("GET", "/x").is_none());
+        for _ in 0..5 {
+            assert!(faults.take("GET", "/y").is_some());
+        }
+        faults.clear();
+        assert!(faults.take("GET", "/y").is_none());
+    }
+
+    #[test]
+    fn admin_json_form_parses() {
+        let fault: Fault = serde_json::from_str(
+            r#"{"method":"POST","path":"/p","action":{"type":"apply_then_respond","status":502}}"#,
+        )
+        .unwrap();
+        assert_eq!(fault.times, 1);
+        assert_eq!(fault.delay_ms, 0);
+        assert_eq!(
+            fault.action,
+            FaultAction::ApplyThenRespond {
+                status: 502,
+                body: String::new()
+            }
+        );
     }
 }

@@ -8,6 +8,19 @@
 //!
 //! Client secrets are stored only as [`fingerprint`]s; the request log and the state file hold
 //! no secret in clear.
+//!
+//! Admin API (JSON, no authentication, not in the request log):
+//!
+//! | call | effect |
+//! | --- | --- |
+//! | `GET /_emulator/health` | `{"status": "ok"}` |
+//! | `POST /_emulator/faults` with a [`Fault`] / `DELETE /_emulator/faults` | inject one fault / clear all |
+//! | `GET /_emulator/requests` / `DELETE /_emulator/requests` | the [`LoggedRequest`]s / clear them |
+//! | `GET /_emulator/environments/{env}/integrations` | integrations as the API answers them |
+//! | `PATCH` / `DELETE /_emulator/environments/{env}/integrations/{id}` | drift: change or delete out of band (404 when absent) |
+//! | `GET /_emulator/environments/{env}/integrations/{id}/secret-fingerprint` | `{"fingerprint": "sha256:..."}` |
+//! | `POST /_emulator/tokens/expire` | every issued token is refused from now on |
+//! | `PUT /_emulator/rate-limit` with a [`RateLimit`] / `DELETE /_emulator/rate-limit` | turn the 429 limit on / off |
 
 mod admin;
 mod api;

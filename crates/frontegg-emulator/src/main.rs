@@ -18,12 +18,18 @@ struct StderrLogger;
 
 impl log::Log for StderrLogger {
     fn enabled(&self, metadata: &log::Metadata<'_>) -> bool {
-        metadata.level() <= log::Level::Info
+        metadata.level() <= log::Level::Debug
     }
 
     fn log(&self, record: &log::Record<'_>) {
-        if self.enabled(record.metadata()) {
-            eprintln!("frontegg-emulator {} {}", record.level(), record.args());
+        if !self.enabled(record.metadata()) {
+            return;
+        }
+        match record.level() {
+            log::Level::Error | log::Level::Warn => {
+                eprintln!("frontegg-emulator {}: {}", record.level(), record.args())
+            }
+            _ => eprintln!("frontegg-emulator: {}", record.args()),
         }
     }
 
@@ -142,7 +148,7 @@ async fn shutdown_signal() {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let _ = log::set_logger(&LOGGER).map(|()| log::set_max_level(log::LevelFilter::Info));
+    let _ = log::set_logger(&LOGGER).map(|()| log::set_max_level(log::LevelFilter::Debug));
     let config = match parse_args(std::env::args().skip(1)) {
         Ok(config) => config,
         Err(message) => {

@@ -10,6 +10,7 @@ use time::OffsetDateTime;
 #[serde(rename_all = "camelCase")]
 pub struct RateLimit {
     pub requests: u32,
+    #[serde(alias = "window_secs")]
     pub window_secs: u64,
 }
 
@@ -50,8 +51,16 @@ impl RateLimiter {
             return None;
         }
         let remaining = window.saturating_sub(now.duration_since(self.window_start));
+        let reset_at = self.window_start_utc + window;
+        // Round up to the millisecond, so that the reset shown is never before the real one.
+        let below_millis = reset_at.nanosecond() % 1_000_000;
+        let reset_at = if below_millis == 0 {
+            reset_at
+        } else {
+            reset_at + time::Duration::nanoseconds(i64::from(1_000_000 - below_millis))
+        };
         Some(Limited {
-            reset_at: self.window_start_utc + window,
+            reset_at,
             retry_after_secs: remaining.as_secs() + u64::from(remaining.subsec_nanos() > 0),
         })
     }

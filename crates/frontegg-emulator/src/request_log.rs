@@ -99,3 +99,65 @@ fn redact_value(value: &mut Value) {
         _ => {}
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn secret_keys_are_fingerprinted_at_any_depth() {
+        let body = json!({
+            "clientId": "id",
+            "secret": "s1",
+            "oauthConfigurations": { "clientId": "c", "clientSecret": "s2" },
+            "list": [{ "password": "s3" }],
+        });
+        let redacted = redact_body(body.to_string().as_bytes()).unwrap();
+        assert_eq!(
+            redacted,
+            json!({
+                "clientId": "id",
+                "secret": fingerprint("s1"),
+                "oauthConfigurations": { "clientId": "c", "clientSecret": fingerprint("s2") },
+                "list": [{ "password": fingerprint("s3") }],
+            })
+        );
+    }
+
+    #[test]
+    fn non_json_body_is_described_not_copied() {
+        let redacted = redact_body(b"clientId=a&secret=hunter2").unwrap();
+        let text = redacted.as_str().unwrap();
+        assert!(
+            text.starts_with("<non-JSON body: 25 bytes, sha256:"),
+            "{text}"
+        );
+        assert!(!text.contains("hunter2"));
+    }
+
+    #[test]
+    fn empty_body_is_none() {
+        assert_eq!(redact_body(b""), None);
+    }
+
+    #[test]
+    fn bearer_token_keeps_its_scheme_and_loses_its_value() {
+        let mut headers = HeaderMap::new();
+        headers.insert("Authorization", "Bearer abc.def".parse().unwrap());
+        headers.insert("frontegg-environment-id", "env-demo".parse().unwrap());
+        assert_eq!(
+            redact_headers(&headers),
+            vec![
+                (
+                    "authorization".to_string(),
+                    format!("Bearer {}", fingerprint("abc.def"))
+                ),
+                (
+                    "frontegg-environment-id".to_string(),
+                    "env-demo".to_string()
+                ),
+            ]
+        );
+    }
+}

@@ -16,7 +16,6 @@ use hyper::service::Service;
 use hyper_util::rt::TokioIo;
 use hyper_util::service::TowerToHyperService;
 use serde_json::Value;
-use time::format_description::well_known::Rfc3339;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::{JoinHandle, JoinSet};
 use tokio_util::sync::CancellationToken;
@@ -27,7 +26,7 @@ use crate::error::{ApiError, CODE_INVALID_BODY, CODE_RATE_LIMITED};
 use crate::faults::{Fault, FaultAction, Faults};
 use crate::rate_limit::{RateLimit, RateLimiter};
 use crate::request_log::{LoggedRequest, redact_body, redact_headers};
-use crate::store::{Store, catalog_id};
+use crate::store::{Store, catalog_id, rfc3339_millis};
 use crate::{admin, api};
 
 pub(crate) const TRACE_ID_HEADER: &str = "frontegg-trace-id";
@@ -238,7 +237,9 @@ async fn serve_connection(stream: TcpStream, router: Router, cancel: Cancellatio
     tokio::pin!(connection);
     tokio::select! {
         result = connection.as_mut() => {
-            if let Err(e) = result {
+            if let Err(e) = result
+                && !e.is_user()
+            {
                 log::debug!("connection closed: {e}");
             }
         }
@@ -279,9 +280,9 @@ async fn pipeline(State(shared): State<Arc<Shared>>, req: Request, next: Next) -
         response.status().as_u16()
     };
     if dropped {
-        log::info!("{method} {path} -> connection dropped (injected fault)");
+        log::debug!("{method} {path} -> connection dropped (injected fault)");
     } else {
-        log::info!("{method} {path} -> {status}");
+        log::debug!("{method} {path} -> {status}");
     }
     lock(&shared.requests).push(LoggedRequest {
         method,
@@ -305,9 +306,7 @@ async fn answer(shared: &Shared, method: &str, path: &str, req: Request, next: N
         )
         .into_response();
         let headers = response.headers_mut();
-        if let Ok(reset) = limited.reset_at.format(&Rfc3339)
-            && let Ok(value) = HeaderValue::from_str(&reset)
-        {
+        if let Ok(value) = HeaderValue::from_str(&rfc3339_millis(limited.reset_at)) {
             headers.insert("x-rate-limit-reset", value);
         }
         headers.insert("retry-after", HeaderValue::from(limited.retry_after_secs));
@@ -318,7 +317,7 @@ async fn answer(shared: &Shared, method: &str, path: &str, req: Request, next: N
     let Some(fault) = fault else {
         return next.run(req).await;
     };
-    log::info!("{method} {path}: injected fault {:?}", fault.action);
+    log::debug!("{method} {path}: injected fault {:?}", fault.action);
     if fault.delay_ms > 0 {
         tokio::time::sleep(Duration::from_millis(fault.delay_ms)).await;
     }

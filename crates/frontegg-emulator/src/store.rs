@@ -276,9 +276,14 @@ fn stable_uuid(parts: &[&str]) -> String {
 }
 
 pub(crate) fn now_rfc3339() -> String {
+    rfc3339_millis(OffsetDateTime::now_utc())
+}
+
+/// `2026-01-15T10:30:00.000Z`: UTC, milliseconds (truncated).
+pub(crate) fn rfc3339_millis(at: OffsetDateTime) -> String {
     let format =
         format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z");
-    OffsetDateTime::now_utc()
+    at.to_offset(time::UtcOffset::UTC)
         .format(&format)
         .unwrap_or_else(|_| "1970-01-01T00:00:00.000Z".to_string())
 }
