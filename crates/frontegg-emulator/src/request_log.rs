@@ -21,6 +21,9 @@ pub struct LoggedRequest {
     pub body: Option<Value>,
     /// The status answered; 0 when the connection was dropped without an answer.
     pub status: u16,
+    /// The `frontegg-trace-id` answered; `None` when the connection was dropped.
+    #[serde(default)]
+    pub trace_id: Option<String>,
 }
 
 impl LoggedRequest {

@@ -224,7 +224,9 @@ async fn serve_connection(stream: TcpStream, router: Router, cancel: Cancellatio
             if response.extensions().get::<DropConnection>().is_some() {
                 return Err(ConnectionDropped);
             }
-            if let Ok(trace_id) = HeaderValue::from_str(&random_hex(16)) {
+            if !response.headers().contains_key(TRACE_ID_HEADER)
+                && let Ok(trace_id) = HeaderValue::from_str(&random_hex(16))
+            {
                 response
                     .headers_mut()
                     .insert(HeaderName::from_static(TRACE_ID_HEADER), trace_id);
@@ -250,8 +252,9 @@ async fn serve_connection(stream: TcpStream, router: Router, cancel: Cancellatio
     }
 }
 
-/// Every API request passes here: it is logged (secrets fingerprinted), counted against the rate
-/// limit, and may meet an injected fault. Admin calls pass straight through.
+/// Every API request passes here: it is logged (secrets fingerprinted) with its trace id, counted
+/// against the rate limit, and may meet an injected fault. Admin calls pass straight through (the
+/// connection layer gives them a trace id).
 async fn pipeline(State(shared): State<Arc<Shared>>, req: Request, next: Next) -> Response {
     let path = req.uri().path().to_string();
     if path.starts_with(ADMIN_PREFIX) {
@@ -271,9 +274,14 @@ async fn pipeline(State(shared): State<Arc<Shared>>, req: Request, next: Next) -
     let body_logged = redact_body(&bytes);
     let req = Request::from_parts(parts, Body::from(bytes));
 
-    let response = answer(&shared, &method, &path, req, next).await;
+    let mut response = answer(&shared, &method, &path, req, next).await;
 
     let dropped = response.extensions().get::<DropConnection>().is_some();
+    let trace_id = if dropped {
+        None
+    } else {
+        Some(trace_id_of(&mut response))
+    };
     let status = if dropped {
         0
     } else {
@@ -282,7 +290,10 @@ async fn pipeline(State(shared): State<Arc<Shared>>, req: Request, next: Next) -
     if dropped {
         log::debug!("{method} {path} -> connection dropped (injected fault)");
     } else {
-        log::debug!("{method} {path} -> {status}");
+        log::debug!(
+            "{method} {path} -> {status} (trace id {})",
+            trace_id.as_deref().unwrap_or("-")
+        );
     }
     lock(&shared.requests).push(LoggedRequest {
         method,
@@ -290,8 +301,27 @@ async fn pipeline(State(shared): State<Arc<Shared>>, req: Request, next: Next) -
         headers,
         body: body_logged,
         status,
+        trace_id,
     });
     response
+}
+
+/// The response's `frontegg-trace-id` (one injected by a fault is kept), set if missing.
+fn trace_id_of(response: &mut Response) -> String {
+    if let Some(existing) = response
+        .headers()
+        .get(TRACE_ID_HEADER)
+        .and_then(|v| v.to_str().ok())
+    {
+        return existing.to_string();
+    }
+    let trace_id = random_hex(16);
+    if let Ok(value) = HeaderValue::from_str(&trace_id) {
+        response
+            .headers_mut()
+            .insert(HeaderName::from_static(TRACE_ID_HEADER), value);
+    }
+    trace_id
 }
 
 async fn answer(shared: &Shared, method: &str, path: &str, req: Request, next: Next) -> Response {

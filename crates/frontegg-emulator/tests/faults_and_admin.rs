@@ -531,3 +531,38 @@ async fn request_log_can_be_cleared_over_http() {
     assert_eq!(response.status(), 200);
     assert!(emulator.requests().is_empty());
 }
+
+#[tokio::test]
+async fn request_log_holds_the_trace_id_answered() {
+    let emulator = start().await;
+    let token = token(&emulator).await;
+    let response = call(&emulator, &token, Method::GET, BASE, None).await;
+    let answered = trace_id(&response);
+    assert_eq!(
+        emulator.requests().last().unwrap().trace_id.as_deref(),
+        Some(answered.as_str())
+    );
+}
+
+#[tokio::test]
+async fn a_trace_id_injected_by_a_fault_is_kept() {
+    let emulator = start().await;
+    let token = token(&emulator).await;
+    emulator.inject_fault(Fault {
+        method: "GET".into(),
+        path: BASE.into(),
+        times: 1,
+        action: FaultAction::Respond {
+            status: 500,
+            body: r#"{"errors":["boom"],"errorCode":"ER-05000"}"#.into(),
+            headers: vec![("frontegg-trace-id".into(), "feedfacecafe0001".into())],
+        },
+        delay_ms: 0,
+    });
+    let response = call(&emulator, &token, Method::GET, BASE, None).await;
+    assert_eq!(trace_id(&response), "feedfacecafe0001");
+    assert_eq!(
+        emulator.requests().last().unwrap().trace_id.as_deref(),
+        Some("feedfacecafe0001")
+    );
+}
