@@ -1,1 +1,3 @@
 //! terraform-provider-frontegg: Frontegg resources for Terraform and OpenTofu.
+
+pub mod provider;

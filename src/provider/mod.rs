@@ -1,0 +1,3 @@
+//! The Frontegg provider: its configuration, resources and data sources.
+
+pub mod scopes;
