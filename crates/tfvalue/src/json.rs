@@ -140,12 +140,24 @@ impl Decoder {
                     .map_err(|e| Error::new(path.clone(), format!("{e}")))?;
                 Ok(Value::Number(n))
             }
-            Type::Bool => match json {
-                Json::Bool(b) => Ok(Value::Bool(*b)),
-                Json::String(s) if s == "true" => Ok(Value::Bool(true)),
-                Json::String(s) if s == "false" => Ok(Value::Bool(false)),
-                _ => Err(unexpected(path, "bool")),
-            },
+            Type::Bool => {
+                let text = match json {
+                    Json::Bool(b) => return Ok(Value::Bool(*b)),
+                    Json::String(s) => s.clone(),
+                    Json::Number(n) => n.to_string(),
+                    _ => return Err(unexpected(path, "bool")),
+                };
+                // The spellings Go's strconv.ParseBool accepts, as
+                // terraform-plugin-go does.
+                match text.as_str() {
+                    "true" | "True" | "TRUE" | "t" | "T" | "1" => Ok(Value::Bool(true)),
+                    "false" | "False" | "FALSE" | "f" | "F" | "0" => Ok(Value::Bool(false)),
+                    _ => Err(Error::new(
+                        path.clone(),
+                        format!("{text:?} is not a valid bool"),
+                    )),
+                }
+            }
             Type::List(t) | Type::Set(t) => {
                 let is_list = matches!(ty, Type::List(_));
                 let arr = json
@@ -189,7 +201,7 @@ impl Decoder {
                     && !self.opts.ignore_unknown_attributes
                 {
                     return Err(Error::new(
-                        path.clone(),
+                        path.join_attr(k),
                         format!("unsupported attribute {k:?}"),
                     ));
                 }
@@ -260,8 +272,8 @@ fn encode_inner(v: &Value, ty: &Type, path: &mut AttributePath) -> Result<Json, 
             },
         };
         let mut obj = Map::new();
-        obj.insert("value".into(), encode_inner(inner, &concrete, path)?);
         obj.insert("type".into(), concrete.to_json());
+        obj.insert("value".into(), encode_inner(inner, &concrete, path)?);
         return Ok(Json::Object(obj));
     }
     let mismatch =
@@ -338,7 +350,7 @@ fn encode_inner(v: &Value, ty: &Type, path: &mut AttributePath) -> Result<Json, 
         (Value::Object(m), Type::Object(ts)) => {
             if let Some(extra) = m.keys().find(|k| !ts.contains_key(*k)) {
                 return Err(Error::new(
-                    path.clone(),
+                    path.join_attr(extra),
                     format!("unsupported attribute {extra:?}"),
                 ));
             }

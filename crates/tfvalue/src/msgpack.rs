@@ -6,9 +6,9 @@
 //!   refined unknowns (code 12 with a map of refinements) are accepted and their
 //!   refinements dropped.
 //! * strings are msgpack strings; bools are bools; numbers are integers when
-//!   integral and within i64/u64, float64 when the float64 is exactly the
-//!   number, else a decimal string (`"0.8"`, `"18446744073709551616"`).
-//!   Decoding accepts all three forms (and float32).
+//!   integral and within i64, float64 when the float64 is exactly the number,
+//!   else a decimal string (`"0.8"`, `"18446744073709551615"`), as cty writes
+//!   them. Decoding accepts all three forms (and uint64 and float32).
 //! * lists, sets and tuples are arrays; maps are maps.
 //! * objects are maps with **every** attribute of the type (absent attributes
 //!   are written as nil); decoding rejects missing and extra attributes.
@@ -28,7 +28,7 @@ pub const UNKNOWN: [u8; 3] = [0xd4, 0, 0];
 
 /// Deepest nesting the decoder follows (types from the input can nest
 /// `dynamic` slots without bound).
-const MAX_DEPTH: usize = 500;
+const MAX_DEPTH: usize = 128;
 
 /// Encodes `v` as a value of type `ty`.
 ///
@@ -77,8 +77,6 @@ fn write_string(out: &mut Vec<u8>, s: &str, path: &AttributePath) -> Result<(), 
 fn write_number(out: &mut Vec<u8>, n: &Number, path: &AttributePath) -> Result<(), Error> {
     let r = if let Some(i) = n.as_i64() {
         rmp::encode::write_sint(out, i).map(|_| ())
-    } else if let Some(u) = n.as_u64() {
-        rmp::encode::write_uint(out, u).map(|_| ())
     } else if n.is_infinite() {
         rmp::encode::write_f64(out, n.as_f64())
     } else if let Some(f) = n.as_exact_f64() {
@@ -190,7 +188,7 @@ fn encode_into(
         (Value::Object(m), Type::Object(ts)) => {
             if let Some(extra) = m.keys().find(|k| !ts.contains_key(*k)) {
                 return Err(Error::new(
-                    path.clone(),
+                    path.join_attr(extra),
                     format!("unsupported attribute {extra:?}"),
                 ));
             }
@@ -567,7 +565,7 @@ impl Reader<'_> {
                     let k = self.string("attribute name", path)?;
                     let Some(t) = ts.get(&k) else {
                         return Err(Error::new(
-                            path.clone(),
+                            path.join_attr(&k),
                             format!("unsupported attribute {k:?}"),
                         ));
                     };
