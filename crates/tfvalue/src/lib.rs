@@ -26,6 +26,8 @@
 //! assert_eq!(v.attr("tags").elements().unwrap().len(), 2);
 //! ```
 
+#![warn(missing_docs)]
+
 use std::collections::BTreeMap;
 
 mod error;
