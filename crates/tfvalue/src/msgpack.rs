@@ -43,7 +43,12 @@ pub fn encode(v: &Value, ty: &Type) -> Result<Vec<u8>, Error> {
 }
 
 /// Decodes the msgpack `bytes` as a value of type `ty`. The whole input must be
-/// one value. Set elements come out in the canonical order.
+/// one value. Set elements come out in the canonical order; objects carry
+/// exactly the attributes of their type (a missing or extra attribute is an
+/// error).
+///
+/// Empty input is an error: a `DynamicValue` with neither msgpack nor JSON
+/// stands for null, which is the caller's call.
 pub fn decode(bytes: &[u8], ty: &Type) -> Result<Value, Error> {
     let mut r = Reader { buf: bytes, pos: 0 };
     let v = r.value(ty, &mut AttributePath::root(), 0)?;
@@ -299,7 +304,7 @@ impl Reader<'_> {
             _ => self.len(4, path)?,
         };
         // The type byte, then the payload.
-        self.take(1 + data_len, path)?;
+        self.take(data_len.saturating_add(1), path)?;
         Ok(())
     }
 
