@@ -3,6 +3,10 @@
 
 pub mod proto;
 
+pub mod diag;
+pub mod resource;
+pub mod schema;
+
 pub mod log;
 pub mod serve;
 #[cfg(feature = "testing")]
@@ -13,3 +17,10 @@ pub use serve::{
     DebugServer, PluginServer, ServeConfig, serve_debug_service, serve_service,
     start_plugin_service,
 };
+
+pub use async_trait::async_trait;
+pub use diag::{Diagnostic, Diagnostics, Severity};
+pub use resource::{
+    ApplyRequest, ClientCapabilities, Context, DataSource, PlanRequest, Provider, Resource,
+};
+pub use schema::{Attribute, Block, Schema};

@@ -1,0 +1,215 @@
+//! What a provider implements: a [`Provider`] with its [`Resource`]s and
+//! [`DataSource`]s. They describe a [`Schema`] and work on [`Value`]s; the server
+//! (`crate::server`) speaks the protocol and applies Terraform's rules (defaults,
+//! unknowns, write-only nulling, replacement, import and upgrade) for all of them.
+
+use std::any::Any;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use tfvalue::Value;
+use tokio_util::sync::CancellationToken;
+
+use crate::diag::Diagnostics;
+use crate::schema::Schema;
+
+/// What Terraform told the provider it supports (`ClientCapabilities`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ClientCapabilities {
+    /// Terraform 1.11+: write-only attributes may be set.
+    pub write_only_attributes_allowed: bool,
+    /// The provider may defer an action (experimental builds of Terraform).
+    pub deferral_allowed: bool,
+}
+
+/// The surroundings of one request: cancellation, what the client supports, and the
+/// data the provider's `configure` returned.
+#[derive(Clone, Default)]
+pub struct Context {
+    cancel: CancellationToken,
+    capabilities: ClientCapabilities,
+    provider_data: Option<Arc<dyn Any + Send + Sync>>,
+}
+
+impl std::fmt::Debug for Context {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Context")
+            .field("cancelled", &self.cancel.is_cancelled())
+            .field("capabilities", &self.capabilities)
+            .field("provider_data", &self.provider_data.is_some())
+            .finish()
+    }
+}
+
+impl Context {
+    /// A context that is never cancelled, with no capabilities and no provider data
+    /// (for tests of a resource outside the server).
+    pub fn new() -> Context {
+        Context::default()
+    }
+
+    /// The same context cancelled by `token`.
+    pub fn with_cancellation(mut self, token: CancellationToken) -> Context {
+        self.cancel = token;
+        self
+    }
+
+    /// The same context with `capabilities`.
+    pub fn with_capabilities(mut self, capabilities: ClientCapabilities) -> Context {
+        self.capabilities = capabilities;
+        self
+    }
+
+    /// The same context with `data` as the provider data.
+    pub fn with_provider_data(mut self, data: Option<Arc<dyn Any + Send + Sync>>) -> Context {
+        self.provider_data = data;
+        self
+    }
+
+    /// Fires when Terraform asks the provider to stop (`StopProvider`, e.g. Ctrl-C):
+    /// long work should give up promptly.
+    pub fn cancelled(&self) -> &CancellationToken {
+        &self.cancel
+    }
+
+    /// What [`Provider::configure`] returned, if it was of type `T`. `None` before the
+    /// provider is configured (e.g. during validation).
+    pub fn provider_data<T: Send + Sync + 'static>(&self) -> Option<Arc<T>> {
+        self.provider_data.clone()?.downcast::<T>().ok()
+    }
+
+    /// Whether the client accepts write-only attributes (Terraform 1.11+).
+    pub fn write_only_allowed(&self) -> bool {
+        self.capabilities.write_only_attributes_allowed
+    }
+
+    /// Everything the client said it supports.
+    pub fn client_capabilities(&self) -> ClientCapabilities {
+        self.capabilities
+    }
+}
+
+/// A Terraform provider: its configuration schema and its resource and data source
+/// types.
+#[async_trait]
+pub trait Provider: Send + Sync + 'static {
+    /// The schema of the `provider` block.
+    fn schema(&self) -> Schema;
+
+    /// Checks the provider configuration (which may hold unknowns: skip those).
+    fn validate(&self, _config: &Value, _diags: &mut Diagnostics) {}
+
+    /// Configures the provider (the configuration may hold unknowns) and returns the
+    /// data resources get through [`Context::provider_data`].
+    async fn configure(
+        &self,
+        ctx: &Context,
+        config: &Value,
+        diags: &mut Diagnostics,
+    ) -> Option<Arc<dyn Any + Send + Sync>>;
+
+    /// The managed resource types.
+    fn resources(&self) -> Vec<Arc<dyn Resource>>;
+
+    /// The data source types.
+    fn data_sources(&self) -> Vec<Arc<dyn DataSource>>;
+}
+
+/// The values a plan is made from.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PlanRequest {
+    /// The state before the change (null on create).
+    pub prior: Value,
+    /// The configuration (may hold unknowns; holds write-only values).
+    pub config: Value,
+    /// Terraform's proposal: configuration values plus prior values of computed
+    /// attributes left null in configuration (null on destroy).
+    pub proposed: Value,
+}
+
+/// The values a change is applied from.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ApplyRequest {
+    /// The state before the change (null on create).
+    pub prior: Value,
+    /// The planned state (write-only attributes null; unknowns are for the resource to
+    /// fill in).
+    pub planned: Value,
+    /// The configuration: the only place write-only values are found.
+    pub config: Value,
+}
+
+/// A managed resource type.
+#[async_trait]
+pub trait Resource: Send + Sync + 'static {
+    /// The resource type name, e.g. `frontegg_confluence_integration`.
+    fn type_name(&self) -> &'static str;
+
+    /// The resource schema.
+    fn schema(&self) -> Schema;
+
+    /// The schema of the resource identity, if the resource has one (its attributes
+    /// are the identity object's; its version is the identity version).
+    fn identity_schema(&self) -> Option<Schema> {
+        None
+    }
+
+    /// Checks a configuration. Called by `ValidateResourceConfig` (the configuration
+    /// may hold unknowns: skip them) and again at plan time on the more known
+    /// configuration, where only errors are kept.
+    fn validate(&self, _ctx: &Context, _config: &Value, _diags: &mut Diagnostics) {}
+
+    /// The last word on a plan, after the server applied the generic rules. `planned`
+    /// is null when the resource is being destroyed (it must stay null).
+    async fn modify_plan(
+        &self,
+        _ctx: &Context,
+        _req: &PlanRequest,
+        _planned: &mut Value,
+        _diags: &mut Diagnostics,
+    ) {
+    }
+
+    /// Creates the object; returns its state (null = nothing was created).
+    async fn create(&self, ctx: &Context, req: &ApplyRequest, diags: &mut Diagnostics) -> Value;
+
+    /// Reads the object described by `state`; returns its current state (null = it is
+    /// gone).
+    async fn read(&self, ctx: &Context, state: &Value, diags: &mut Diagnostics) -> Value;
+
+    /// Updates the object; returns its state (on error: what the remote side holds).
+    async fn update(&self, ctx: &Context, req: &ApplyRequest, diags: &mut Diagnostics) -> Value;
+
+    /// Deletes the object described by `prior` (already gone is success).
+    async fn delete(&self, ctx: &Context, prior: &Value, diags: &mut Diagnostics);
+
+    /// Starts an import from the user's id: returns a (possibly partial) state, e.g.
+    /// only `id` set. Terraform reads the resource next.
+    async fn import(&self, ctx: &Context, id: &str, diags: &mut Diagnostics) -> Value;
+
+    /// The identity object of a state, if the resource has an identity.
+    fn identity(&self, _state: &Value) -> Option<Value> {
+        None
+    }
+
+    /// The import id for an identity (for `import { identity = {...} }`).
+    fn import_id_from_identity(&self, _identity: &Value) -> Option<String> {
+        None
+    }
+}
+
+/// A data source type.
+#[async_trait]
+pub trait DataSource: Send + Sync + 'static {
+    /// The data source type name.
+    fn type_name(&self) -> &'static str;
+
+    /// The data source schema.
+    fn schema(&self) -> Schema;
+
+    /// Checks a configuration (which may hold unknowns: skip them).
+    fn validate(&self, _ctx: &Context, _config: &Value, _diags: &mut Diagnostics) {}
+
+    /// Reads the data described by `config` (wholly known); returns the state.
+    async fn read(&self, ctx: &Context, config: &Value, diags: &mut Diagnostics) -> Value;
+}
