@@ -1,0 +1,37 @@
+//! A client for the Frontegg management API surface that terraform-provider-frontegg uses:
+//! vendor authentication, the integration catalog and vendor integrations. It knows nothing
+//! about Terraform.
+//!
+//! - One connection pool per [`Client`] (clones share it), rustls, user agent
+//!   `terraform-provider-frontegg/<version>`.
+//! - Authentication is lazy and single-flight: the first call authenticates, concurrent calls
+//!   share that one `POST /auth/vendor`, the token is renewed before it expires (at 75 % of
+//!   `expiresIn` by default), and a 401 leads to one fresh authentication and one repeat.
+//! - `429` waits until `X-Rate-Limit-Reset` (or `Retry-After`, or backs off); `502`/`503`/`504`
+//!   and connection errors are retried for GET, PATCH and DELETE. A create whose answer is lost
+//!   is never blindly repeated (see [`Client::create_integration`]). Every operation has a time
+//!   budget, and a [`CancellationToken`] aborts waits and requests at once.
+//! - [`Error`] renders as one sentence with the status, Frontegg's messages, the error code and
+//!   the trace id. No secret (API key, token, OAuth client secret) is ever logged or shown:
+//!   see [`Secret`].
+//!
+//! All paths and body shapes live in [`api`].
+
+pub mod api;
+mod client;
+mod config;
+mod error;
+pub mod retry;
+
+pub use api::{
+    CatalogEntry, CreateVendorIntegration, OauthConfiguration, OauthConfigurationView,
+    PatchVendorIntegration, VendorIntegration,
+};
+pub use client::Client;
+pub use config::{
+    ClientConfig, DEFAULT_OPERATION_BUDGET, DEFAULT_REQUEST_TIMEOUT, Region, Secret,
+    validate_base_url,
+};
+pub use error::{Error, ErrorDetails, ErrorKind};
+pub use retry::RetryPolicy;
+pub use tokio_util::sync::CancellationToken;

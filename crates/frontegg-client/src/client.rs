@@ -1,0 +1,791 @@
+//! The client: one connection pool, lazy single-flight authentication, and the request loop
+//! that applies the retry policy, the operation budget and cancellation.
+
+use std::fmt;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderValue};
+use reqwest::{Method, StatusCode};
+use serde::de::DeserializeOwned;
+use time::OffsetDateTime;
+use tokio::sync::Mutex;
+use tokio_util::sync::CancellationToken;
+
+use crate::api::{
+    self, AUTH_PATH, AuthRequest, AuthResponse, CATALOG_PATH, CatalogEntry,
+    CreateVendorIntegration, ENVIRONMENT_HEADER, PatchVendorIntegration, TRACE_ID_HEADER,
+    VENDOR_INTEGRATIONS_PATH, VendorIntegration,
+};
+use crate::config::{ClientConfig, Secret, validate_base_url};
+use crate::error::{Error, ErrorKind, human};
+use crate::retry::{self, RetryPolicy, WaitError};
+
+/// A Frontegg management API client. Cloning is cheap: clones share one connection pool and
+/// one token. Nothing is sent until the first call, which authenticates.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    base_url: String,
+    client_id: String,
+    secret: Secret,
+    environment_id: Option<String>,
+    request_timeout: Duration,
+    operation_budget: Duration,
+    retry: RetryPolicy,
+    /// The current token; the lock is held while authenticating, so that concurrent calls
+    /// share one `POST /auth/vendor`.
+    token: Mutex<Option<Token>>,
+    generations: AtomicU64,
+}
+
+#[derive(Clone)]
+struct Token {
+    value: Secret,
+    renew_at: Instant,
+    generation: u64,
+}
+
+/// The limits of one public operation.
+struct Op<'a> {
+    cancel: &'a CancellationToken,
+    deadline: Instant,
+}
+
+/// One API call as the request loop sees it.
+struct Call<'a> {
+    method: Method,
+    path: String,
+    /// JSON body; may hold secrets, so it is never logged.
+    body: Option<Vec<u8>>,
+    authenticated: bool,
+    /// Retry 502/503/504 and connection errors (GET, PATCH, DELETE, authentication).
+    retry_transient: bool,
+    /// Secrets of this call's body, kept out of error texts.
+    secrets: Vec<&'a str>,
+}
+
+struct Answer {
+    status: StatusCode,
+    headers: HeaderMap,
+    trace_id: Option<String>,
+    body: Vec<u8>,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.inner.base_url)
+            .field("client_id", &self.inner.client_id)
+            .field("environment_id", &self.inner.environment_id)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    /// Checks the configuration and builds the connection pool; sends nothing.
+    pub fn new(cfg: ClientConfig) -> Result<Client, Error> {
+        let base_url = validate_base_url(&cfg.base_url)?;
+        if cfg.client_id.trim().is_empty() {
+            return Err(Error::config(
+                "client_id is empty: set the Frontegg API client id",
+            ));
+        }
+        if cfg.secret.expose().trim().is_empty() {
+            return Err(Error::config(
+                "secret is empty: set the Frontegg API key that goes with client_id",
+            ));
+        }
+        let environment_id = cfg.environment_id.clone().filter(|e| !e.trim().is_empty());
+        if let Some(env) = &environment_id
+            && HeaderValue::from_str(env).is_err()
+        {
+            return Err(Error::config(format!(
+                "environment_id {env:?} contains characters that cannot be sent in an HTTP header"
+            )));
+        }
+        let user_agent = cfg.user_agent();
+        if HeaderValue::from_str(&user_agent).is_err() {
+            return Err(Error::config(format!(
+                "version {:?} contains characters that cannot be sent in an HTTP header",
+                cfg.version
+            )));
+        }
+        let http = reqwest::Client::builder()
+            .user_agent(user_agent)
+            .connect_timeout(cfg.request_timeout.min(Duration::from_secs(10)))
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| Error::config(format!("the HTTP client could not be set up: {e}")))?;
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http,
+                base_url,
+                client_id: cfg.client_id,
+                secret: cfg.secret,
+                environment_id,
+                request_timeout: cfg.request_timeout,
+                operation_budget: cfg.operation_budget,
+                retry: cfg.retry,
+                token: Mutex::new(None),
+                generations: AtomicU64::new(1),
+            }),
+        })
+    }
+
+    /// The base URL calls go to (no trailing slash).
+    pub fn base_url(&self) -> &str {
+        &self.inner.base_url
+    }
+
+    /// The environment sent as `frontegg-environment-id`, if any.
+    pub fn environment_id(&self) -> Option<&str> {
+        self.inner.environment_id.as_deref()
+    }
+
+    /// Makes sure a valid token is at hand (authenticates when there is none or it is due for
+    /// renewal). Other calls do this on their own; this is for checking credentials early.
+    pub async fn authenticate(&self, cancel: &CancellationToken) -> Result<(), Error> {
+        let op = self.op(cancel);
+        self.token(&op).await.map(|_| ())
+    }
+
+    /// The integration catalog.
+    pub async fn catalog(&self, cancel: &CancellationToken) -> Result<Vec<CatalogEntry>, Error> {
+        let op = self.op(cancel);
+        self.catalog_in(&op).await
+    }
+
+    async fn catalog_in(&self, op: &Op<'_>) -> Result<Vec<CatalogEntry>, Error> {
+        let call = Call::get(CATALOG_PATH.to_string());
+        let answer = self.execute(&call, op).await?;
+        self.parse(&call, &answer)
+    }
+
+    /// The catalog id (`fronteggIntegrationId`) of `provider` (e.g. `"confluence"`);
+    /// [`ErrorKind::NotFound`] when the catalog has no such provider.
+    pub async fn catalog_id(
+        &self,
+        provider: &str,
+        cancel: &CancellationToken,
+    ) -> Result<String, Error> {
+        let op = self.op(cancel);
+        let entries = self.catalog_in(&op).await?;
+        let wanted = provider.trim();
+        entries
+            .into_iter()
+            .find(|e| e.provider.eq_ignore_ascii_case(wanted))
+            .map(|e| e.id)
+            .ok_or_else(|| {
+                Error::new(ErrorKind::NotFound, "GET", CATALOG_PATH)
+                    .with_message(format!(
+                        "the integration catalog has no provider {wanted:?}"
+                    ))
+                    .with_hint("this Frontegg environment does not offer that integration")
+            })
+    }
+
+    /// Every vendor integration of the environment.
+    pub async fn list_integrations(
+        &self,
+        cancel: &CancellationToken,
+    ) -> Result<Vec<VendorIntegration>, Error> {
+        let op = self.op(cancel);
+        self.list_in(&op).await
+    }
+
+    async fn list_in(&self, op: &Op<'_>) -> Result<Vec<VendorIntegration>, Error> {
+        let call = Call::get(VENDOR_INTEGRATIONS_PATH.to_string());
+        let answer = self.execute(&call, op).await?;
+        self.parse(&call, &answer)
+    }
+
+    /// One vendor integration by id (the API has no GET by id: this lists and picks);
+    /// `None` when it does not exist.
+    pub async fn get_integration(
+        &self,
+        id: &str,
+        cancel: &CancellationToken,
+    ) -> Result<Option<VendorIntegration>, Error> {
+        let op = self.op(cancel);
+        Ok(self.list_in(&op).await?.into_iter().find(|i| i.id == id))
+    }
+
+    /// Creates a vendor integration.
+    ///
+    /// A create that gets no answer (connection lost, timeout, 5xx) is never blindly repeated:
+    /// the client lists the integrations and adopts the one with this `fronteggIntegrationId`
+    /// if it holds what was sent (the create went through). Only when the list proves that
+    /// nothing was created is the POST sent again (bounded by the retry policy); a 409 on such
+    /// a repeat means the earlier POST landed late, and the integration is adopted the same
+    /// way. A 409 otherwise is [`ErrorKind::Conflict`] with the existing integration's id.
+    pub async fn create_integration(
+        &self,
+        body: &CreateVendorIntegration,
+        cancel: &CancellationToken,
+    ) -> Result<VendorIntegration, Error> {
+        let op = self.op(cancel);
+        let call = Call {
+            method: Method::POST,
+            path: VENDOR_INTEGRATIONS_PATH.to_string(),
+            body: Some(self.to_json(body)?),
+            authenticated: true,
+            retry_transient: false,
+            secrets: vec![body.oauth_configurations.client_secret.expose()],
+        };
+        let mut lost_answers = 0u32;
+        loop {
+            let error = match self.execute(&call, &op).await {
+                Ok(answer) => return self.parse(&call, &answer),
+                Err(error) => error,
+            };
+            match &error.kind {
+                ErrorKind::Conflict { .. } => {
+                    let existing = self
+                        .find_by_catalog_id(&body.frontegg_integration_id, &op)
+                        .await
+                        .ok()
+                        .flatten();
+                    if lost_answers > 0
+                        && let Some(found) = existing.as_ref().filter(|f| holds(f, body))
+                    {
+                        log::info!(
+                            "Frontegg API POST {}: an earlier attempt whose answer was lost created integration {}; using it",
+                            call.path,
+                            found.id
+                        );
+                        return Ok(found.clone());
+                    }
+                    return Err(conflict(error, existing.map(|e| e.id)));
+                }
+                ErrorKind::Transport | ErrorKind::Timeout | ErrorKind::Server => {
+                    lost_answers += 1;
+                    log::warn!(
+                        "Frontegg API POST {} got no usable answer ({}); checking whether the integration was created",
+                        call.path,
+                        error.kind_text()
+                    );
+                    match self
+                        .find_by_catalog_id(&body.frontegg_integration_id, &op)
+                        .await
+                    {
+                        Ok(Some(found)) if holds(&found, body) => {
+                            log::info!(
+                                "Frontegg API POST {}: the create went through (integration {}); using it",
+                                call.path,
+                                found.id
+                            );
+                            return Ok(found);
+                        }
+                        Ok(Some(other)) => return Err(conflict(error, Some(other.id))),
+                        Ok(None) if lost_answers <= self.inner.retry.max_retries => {
+                            let wait = self.inner.retry.backoff(lost_answers);
+                            log::debug!(
+                                "Frontegg API POST {}: nothing was created; sending it again in {}",
+                                call.path,
+                                human(wait)
+                            );
+                            self.pause(wait, &op, &call, error, "before sending the create again")
+                                .await?;
+                        }
+                        Ok(None) => {
+                            return Err(error.with_hint(format!(
+                                "no integration was created (tried {lost_answers} times)"
+                            )));
+                        }
+                        Err(check) if check.is_cancelled() => return Err(check),
+                        Err(check) => {
+                            return Err(error.with_hint(format!(
+                                "whether the integration was created could not be checked ({check}); \
+                                 if it exists, import it instead of creating it again"
+                            )));
+                        }
+                    }
+                }
+                ErrorKind::Cancelled if lost_answers > 0 || error.status.is_none() => {
+                    return Err(error.with_hint(
+                        "the integration may have been created all the same; if a later create \
+                         reports a conflict, import the existing integration",
+                    ));
+                }
+                _ => return Err(error),
+            }
+        }
+    }
+
+    /// Changes the fields set in `patch`; [`ErrorKind::NotFound`] when the integration is gone.
+    pub async fn update_integration(
+        &self,
+        id: &str,
+        patch: &PatchVendorIntegration,
+        cancel: &CancellationToken,
+    ) -> Result<VendorIntegration, Error> {
+        let op = self.op(cancel);
+        let call = Call {
+            method: Method::PATCH,
+            path: api::integration_path(id),
+            body: Some(self.to_json(patch)?),
+            authenticated: true,
+            retry_transient: true,
+            secrets: patch
+                .oauth_configurations
+                .iter()
+                .map(|o| o.client_secret.expose())
+                .collect(),
+        };
+        let answer = self.execute(&call, &op).await?;
+        self.parse(&call, &answer)
+    }
+
+    /// Deletes an integration; one that does not exist (404) counts as deleted.
+    pub async fn delete_integration(
+        &self,
+        id: &str,
+        cancel: &CancellationToken,
+    ) -> Result<(), Error> {
+        let op = self.op(cancel);
+        let call = Call {
+            method: Method::DELETE,
+            ..Call::get(api::integration_path(id))
+        };
+        match self.execute(&call, &op).await {
+            Ok(_) => Ok(()),
+            Err(e) if e.is_not_found() => {
+                log::debug!("Frontegg API DELETE {}: already gone", call.path);
+                Ok(())
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    async fn find_by_catalog_id(
+        &self,
+        catalog_id: &str,
+        op: &Op<'_>,
+    ) -> Result<Option<VendorIntegration>, Error> {
+        Ok(self
+            .list_in(op)
+            .await?
+            .into_iter()
+            .find(|i| i.frontegg_integration_id == catalog_id))
+    }
+
+    fn op<'a>(&self, cancel: &'a CancellationToken) -> Op<'a> {
+        Op {
+            cancel,
+            deadline: Instant::now() + self.inner.operation_budget,
+        }
+    }
+
+    fn to_json<T: serde::Serialize>(&self, body: &T) -> Result<Vec<u8>, Error> {
+        serde_json::to_vec(body)
+            .map_err(|_| Error::config("the request body could not be encoded as JSON"))
+    }
+
+    fn parse<T: DeserializeOwned>(&self, call: &Call<'_>, answer: &Answer) -> Result<T, Error> {
+        serde_json::from_slice(&answer.body).map_err(|e| {
+            let mut error =
+                Error::new(ErrorKind::InvalidResponse, call.method.as_str(), &call.path)
+                    .with_message(format!(
+                        "the answer is not the JSON the client expects ({e})"
+                    ));
+            error.status = Some(answer.status.as_u16());
+            error.trace_id.clone_from(&answer.trace_id);
+            self.redact(error, call, None)
+        })
+    }
+
+    fn redact(&self, error: Error, call: &Call<'_>, token: Option<&Token>) -> Error {
+        let mut secrets = vec![self.inner.secret.expose()];
+        secrets.extend(token.map(|t| t.value.expose()));
+        secrets.extend(call.secrets.iter().copied());
+        error.redact(&secrets)
+    }
+
+    /// A token that is not due for renewal; authenticates (once for all concurrent callers)
+    /// when there is none.
+    async fn token(&self, op: &Op<'_>) -> Result<Token, Error> {
+        let mut guard = tokio::select! {
+            biased;
+            _ = op.cancel.cancelled() => {
+                return Err(Error::cancelled("POST", AUTH_PATH, Some("while waiting for authentication")));
+            }
+            guard = self.inner.token.lock() => guard,
+        };
+        if let Some(token) = guard.as_ref()
+            && Instant::now() < token.renew_at
+        {
+            return Ok(token.clone());
+        }
+        let fresh = Box::pin(self.request_token(op)).await?;
+        *guard = Some(fresh.clone());
+        Ok(fresh)
+    }
+
+    /// Drops the token if it is still the one that was refused.
+    async fn forget_token(&self, generation: u64) {
+        let mut guard = self.inner.token.lock().await;
+        if guard.as_ref().is_some_and(|t| t.generation == generation) {
+            *guard = None;
+        }
+    }
+
+    async fn request_token(&self, op: &Op<'_>) -> Result<Token, Error> {
+        let body = self.to_json(&AuthRequest {
+            client_id: &self.inner.client_id,
+            secret: self.inner.secret.expose(),
+        })?;
+        let call = Call {
+            method: Method::POST,
+            path: AUTH_PATH.to_string(),
+            body: Some(body),
+            authenticated: false,
+            retry_transient: true,
+            secrets: Vec::new(),
+        };
+        let issued = Instant::now();
+        let answer = self.execute(&call, op).await?;
+        let invalid = |what: &str| {
+            let mut error =
+                Error::new(ErrorKind::InvalidResponse, "POST", AUTH_PATH).with_message(what);
+            error.status = Some(answer.status.as_u16());
+            error.trace_id.clone_from(&answer.trace_id);
+            error
+        };
+        // serde's message could quote the token: describe the problem without it.
+        let parsed: AuthResponse = serde_json::from_slice(&answer.body).map_err(|_| {
+            invalid("the answer is not the expected {\"token\", \"expiresIn\"} JSON")
+        })?;
+        if parsed.token.is_empty() {
+            return Err(invalid("the answer holds an empty token"));
+        }
+        let lifetime = if parsed.expires_in.is_finite() && parsed.expires_in > 0.0 {
+            Duration::from_secs_f64(parsed.expires_in.min(1e9))
+        } else {
+            log::warn!(
+                "Frontegg's token answer has no usable expiresIn; the token will be renewed on every call"
+            );
+            Duration::ZERO
+        };
+        let renew_in = self.inner.retry.renew_after(lifetime);
+        log::debug!(
+            "authenticated with Frontegg (token valid for {}, renewed after {})",
+            human(lifetime),
+            human(renew_in)
+        );
+        Ok(Token {
+            value: Secret::new(parsed.token),
+            renew_at: issued + renew_in,
+            generation: self.inner.generations.fetch_add(1, Ordering::Relaxed),
+        })
+    }
+
+    /// Sends `call` until it gets a final answer: re-authenticates once on a 401, waits out
+    /// 429s, retries transient failures when the call allows it, and stops at once on
+    /// cancellation or when the operation's budget is spent.
+    async fn execute(&self, call: &Call<'_>, op: &Op<'_>) -> Result<Answer, Error> {
+        let policy = &self.inner.retry;
+        let (method, path) = (call.method.as_str(), call.path.as_str());
+        let mut attempt = 0u32;
+        let mut transient_retries = 0u32;
+        let mut rate_limit_retries = 0u32;
+        let mut reauthenticated = false;
+        loop {
+            attempt += 1;
+            if op.cancel.is_cancelled() {
+                return Err(Error::cancelled(method, path, None));
+            }
+            let token = if call.authenticated {
+                Some(self.token(op).await?)
+            } else {
+                None
+            };
+            let remaining = op.deadline.saturating_duration_since(Instant::now());
+            if remaining.is_zero() {
+                return Err(Error::over_budget(
+                    method,
+                    path,
+                    self.inner.operation_budget,
+                    None,
+                ));
+            }
+            let timeout = self.inner.request_timeout.min(remaining);
+            let started = Instant::now();
+            let sent = tokio::select! {
+                biased;
+                _ = op.cancel.cancelled() => return Err(Error::cancelled(method, path, None)),
+                sent = self.send_once(call, token.as_ref(), timeout) => sent,
+            };
+            let elapsed = started.elapsed().as_millis();
+            let answer = match sent {
+                Ok(answer) => answer,
+                Err(error) => {
+                    log::debug!(
+                        "Frontegg API {method} {path}: no answer after {elapsed} ms (attempt {attempt}): {}",
+                        error.kind_text()
+                    );
+                    let error = self.redact(error, call, token.as_ref());
+                    if call.retry_transient && transient_retries < policy.max_retries {
+                        transient_retries += 1;
+                        let wait = policy.backoff(transient_retries);
+                        self.pause(wait, op, call, error, "while waiting to retry")
+                            .await?;
+                        continue;
+                    }
+                    return Err(with_attempts(error, attempt));
+                }
+            };
+            log::debug!(
+                "Frontegg API {method} {path}: {} in {elapsed} ms (attempt {attempt}, trace id {})",
+                answer.status.as_u16(),
+                answer.trace_id.as_deref().unwrap_or("-")
+            );
+            if answer.status.is_success() {
+                return Ok(answer);
+            }
+            let status = answer.status.as_u16();
+            if status == 401 && call.authenticated && !reauthenticated {
+                reauthenticated = true;
+                if let Some(token) = &token {
+                    self.forget_token(token.generation).await;
+                }
+                log::debug!("Frontegg API {method} {path}: token refused; authenticating again");
+                continue;
+            }
+            let error = self.redact(
+                self.error_from_answer(call, &answer, reauthenticated),
+                call,
+                token.as_ref(),
+            );
+            if status == 429 && rate_limit_retries < policy.max_rate_limit_retries {
+                rate_limit_retries += 1;
+                let wait = policy.rate_limit_wait(
+                    &answer.headers,
+                    rate_limit_retries,
+                    OffsetDateTime::now_utc(),
+                );
+                log::info!(
+                    "Frontegg API {method} {path}: rate limit hit; repeating in {} (trace id {})",
+                    human(wait),
+                    answer.trace_id.as_deref().unwrap_or("-")
+                );
+                self.pause(
+                    wait,
+                    op,
+                    call,
+                    error,
+                    "while waiting for Frontegg's rate limit to reset",
+                )
+                .await?;
+                continue;
+            }
+            if matches!(status, 502..=504)
+                && call.retry_transient
+                && transient_retries < policy.max_retries
+            {
+                transient_retries += 1;
+                let wait = policy.backoff(transient_retries);
+                self.pause(wait, op, call, error, "while waiting to retry")
+                    .await?;
+                continue;
+            }
+            return Err(with_attempts(error, attempt));
+        }
+    }
+
+    /// Waits before a repeat; `last` is the error returned when the wait cannot happen.
+    async fn pause(
+        &self,
+        wait: Duration,
+        op: &Op<'_>,
+        call: &Call<'_>,
+        last: Error,
+        during: &str,
+    ) -> Result<(), Error> {
+        match retry::wait(wait, op.deadline, op.cancel).await {
+            Ok(()) => Ok(()),
+            Err(WaitError::Cancelled) => Err(Error::cancelled(
+                call.method.as_str(),
+                &call.path,
+                Some(during),
+            )),
+            Err(WaitError::OverBudget) => Err(Error::over_budget(
+                call.method.as_str(),
+                &call.path,
+                self.inner.operation_budget,
+                Some(last),
+            )),
+        }
+    }
+
+    async fn send_once(
+        &self,
+        call: &Call<'_>,
+        token: Option<&Token>,
+        timeout: Duration,
+    ) -> Result<Answer, Error> {
+        let url = format!("{}{}", self.inner.base_url, call.path);
+        let mut request = self
+            .inner
+            .http
+            .request(call.method.clone(), url)
+            .timeout(timeout)
+            .header(ACCEPT, "application/json");
+        if let Some(env) = &self.inner.environment_id {
+            request = request.header(ENVIRONMENT_HEADER, env);
+        }
+        if let Some(token) = token {
+            request = request.bearer_auth(token.value.expose());
+        }
+        if let Some(body) = &call.body {
+            request = request
+                .header(CONTENT_TYPE, "application/json")
+                .body(body.clone());
+        }
+        let transport = |e: reqwest::Error| transport_error(call, e, timeout);
+        let response = request.send().await.map_err(transport)?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let trace_id = headers
+            .get(TRACE_ID_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        let body = response.bytes().await.map_err(transport)?.to_vec();
+        Ok(Answer {
+            status,
+            headers,
+            trace_id,
+            body,
+        })
+    }
+
+    fn error_from_answer(&self, call: &Call<'_>, answer: &Answer, reauthenticated: bool) -> Error {
+        let status = answer.status.as_u16();
+        let kind = match status {
+            401 | 403 => ErrorKind::Auth,
+            404 => ErrorKind::NotFound,
+            409 => ErrorKind::Conflict { existing_id: None },
+            429 => ErrorKind::RateLimited,
+            500..=599 => ErrorKind::Server,
+            _ => ErrorKind::Other,
+        };
+        let (messages, error_code) = api::error_texts(&answer.body);
+        let mut error = Error::new(kind, call.method.as_str(), &call.path);
+        error.status = Some(status);
+        error.messages = messages;
+        error.error_code = error_code;
+        error.trace_id.clone_from(&answer.trace_id);
+        error.hint = match status {
+            401 if call.path == AUTH_PATH => Some(
+                "check the client_id and secret settings: they must be a Frontegg environment's API client id \
+                 and API key (or an account API token) for this region or base_url"
+                    .to_string(),
+            ),
+            401 if reauthenticated => Some(
+                "the call was refused even with a fresh token; check that the client_id and secret may manage this environment"
+                    .to_string(),
+            ),
+            403 => Some(match &self.inner.environment_id {
+                Some(env) => format!("check that the credentials may access environment_id {env:?}"),
+                None => "check that the credentials may manage this environment (an account-level key also needs environment_id)"
+                    .to_string(),
+            }),
+            _ => None,
+        };
+        error
+    }
+}
+
+impl Call<'_> {
+    fn get(path: String) -> Call<'static> {
+        Call {
+            method: Method::GET,
+            path,
+            body: None,
+            authenticated: true,
+            retry_transient: true,
+            secrets: Vec::new(),
+        }
+    }
+}
+
+impl Error {
+    fn kind_text(&self) -> String {
+        match self.messages.first() {
+            Some(m) => m.clone(),
+            None => format!("{:?}", self.kind),
+        }
+    }
+}
+
+fn transport_error(call: &Call<'_>, e: reqwest::Error, timeout: Duration) -> Error {
+    let e = e.without_url();
+    let (kind, message) = if e.is_timeout() {
+        (
+            ErrorKind::Timeout,
+            format!("no answer within {}", human(timeout)),
+        )
+    } else {
+        let mut text = e.to_string();
+        let mut source = std::error::Error::source(&e);
+        while let Some(s) = source {
+            let part = s.to_string();
+            if !text.contains(&part) {
+                text.push_str(": ");
+                text.push_str(&part);
+            }
+            source = s.source();
+        }
+        let lead = if e.is_connect() {
+            "could not connect"
+        } else {
+            "the connection failed before an answer arrived"
+        };
+        (ErrorKind::Transport, format!("{lead} ({text})"))
+    };
+    Error::new(kind, call.method.as_str(), &call.path).with_message(message)
+}
+
+fn with_attempts(error: Error, attempts: u32) -> Error {
+    if attempts <= 1 || error.hint.is_some() {
+        return error;
+    }
+    error.with_hint(format!("gave up after {attempts} attempts"))
+}
+
+fn conflict(mut error: Error, existing_id: Option<String>) -> Error {
+    error.hint = Some(match &existing_id {
+        Some(id) => format!(
+            "the environment already has an integration for this catalog entry (id {id}); import it or delete it first"
+        ),
+        None => "the environment already has an integration for this catalog entry; import it or delete it first".to_string(),
+    });
+    error.kind = ErrorKind::Conflict { existing_id };
+    error
+}
+
+/// Whether `found` holds what `sent` asked for (the secret cannot be compared: it is never
+/// returned).
+fn holds(found: &VendorIntegration, sent: &CreateVendorIntegration) -> bool {
+    let mut a = found.scopes.clone();
+    let mut b = sent.scopes.clone();
+    a.sort();
+    a.dedup();
+    b.sort();
+    b.dedup();
+    found.frontegg_integration_id == sent.frontegg_integration_id
+        && found.name == sent.name
+        && found.description.as_deref().unwrap_or("") == sent.description.as_deref().unwrap_or("")
+        && found.is_active == sent.is_active
+        && found
+            .oauth_configurations
+            .as_ref()
+            .map(|o| o.client_id.as_str())
+            == Some(sent.oauth_configurations.client_id.as_str())
+        && a == b
+}
