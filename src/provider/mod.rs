@@ -1,3 +1,314 @@
-//! The Frontegg provider: its configuration, resources and data sources.
+//! The Frontegg provider: its configuration, and the resources and data sources it serves.
+//!
+//! Configuring builds a [`frontegg_client::Client`] without calling Frontegg; the first API
+//! call signs in. When a setting is not known until apply, resources get
+//! [`Api::Deferred`] and raise an error only when they actually need Frontegg.
 
+mod confluence_integration;
+mod confluence_integration_data_source;
 pub mod scopes;
+
+use std::any::Any;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use frontegg_client::{Client, ClientConfig, Region, Secret};
+use tfplugin::diag::Diagnostics;
+use tfplugin::schema::{Attribute, Block, Schema};
+use tfplugin::{Context, DataSource, Provider, Resource};
+use tfvalue::{AttributePath, Type, Value};
+
+pub use confluence_integration::ConfluenceIntegration;
+pub use confluence_integration_data_source::ConfluenceIntegrationDataSource;
+
+/// One provider setting: its attribute and the environment variables read when the
+/// attribute is not set (first non-empty wins).
+struct Setting {
+    attribute: &'static str,
+    env: &'static [&'static str],
+}
+
+const CLIENT_ID: Setting = Setting {
+    attribute: "client_id",
+    env: &["FRONTEGG_CLIENT_ID"],
+};
+const SECRET: Setting = Setting {
+    attribute: "secret",
+    env: &["FRONTEGG_SECRET", "FRONTEGG_SECRET_KEY", "FRONTEGG_API_KEY"],
+};
+const REGION: Setting = Setting {
+    attribute: "region",
+    env: &["FRONTEGG_REGION"],
+};
+const BASE_URL: Setting = Setting {
+    attribute: "base_url",
+    env: &["FRONTEGG_BASE_URL"],
+};
+const ENVIRONMENT_ID: Setting = Setting {
+    attribute: "environment_id",
+    env: &["FRONTEGG_ENVIRONMENT_ID"],
+};
+
+const REGIONS: [&str; 5] = ["eu", "us", "ca", "au", "uk"];
+
+/// The value of a [`Setting`] after configuration and environment.
+enum Resolved {
+    Known(String),
+    /// Set in the configuration to a value Terraform does not know yet.
+    Unknown,
+    Missing,
+}
+
+impl Setting {
+    fn resolve(&self, config: &Value) -> Resolved {
+        let value = config.attr(self.attribute);
+        if value.is_unknown() {
+            return Resolved::Unknown;
+        }
+        if let Some(s) = value.as_str() {
+            return Resolved::Known(s.to_string());
+        }
+        self.env
+            .iter()
+            .filter_map(|name| std::env::var(name).ok())
+            .find(|v| !v.trim().is_empty())
+            .map_or(Resolved::Missing, Resolved::Known)
+    }
+
+    fn path(&self) -> AttributePath {
+        AttributePath::attr(self.attribute)
+    }
+
+    /// "`client_id` (or the `FRONTEGG_CLIENT_ID` environment variable)"
+    fn describe(&self) -> String {
+        let env: Vec<String> = self.env.iter().map(|e| format!("`{e}`")).collect();
+        let (first, rest) = env
+            .split_first()
+            .map_or(("", &[][..]), |(f, r)| (f.as_str(), r));
+        if rest.is_empty() {
+            format!("`{}` (or the {first} environment variable)", self.attribute)
+        } else {
+            format!(
+                "`{}` (or the {first} environment variable; {} are also read)",
+                self.attribute,
+                rest.join(" and ")
+            )
+        }
+    }
+}
+
+/// What resources and data sources get from [`Provider::configure`].
+pub(crate) enum Api {
+    Configured(Client),
+    /// Some settings (named) are not known until apply.
+    Deferred {
+        unknown: Vec<&'static str>,
+    },
+}
+
+impl Api {
+    /// The Frontegg client, or an error diagnostic saying why there is none.
+    pub(crate) fn client(ctx: &Context, diags: &mut Diagnostics) -> Option<Client> {
+        match ctx.provider_data::<Api>().as_deref() {
+            Some(Api::Configured(client)) => Some(client.clone()),
+            Some(Api::Deferred { unknown }) => {
+                diags.error(
+                    "Provider configuration not known yet",
+                    format!(
+                        "The provider settings {} depend on values that are not known until \
+                         apply, and this operation needs to call Frontegg. Apply the resources \
+                         they depend on first (for example with `-target`).",
+                        unknown
+                            .iter()
+                            .map(|a| format!("`{a}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                );
+                None
+            }
+            None => {
+                diags.error(
+                    "Provider not configured",
+                    "The Frontegg provider was not configured before this operation. This is a \
+                     bug in the provider or in Terraform; please report it.",
+                );
+                None
+            }
+        }
+    }
+
+    /// True when the provider settings are not known yet (plan time).
+    pub(crate) fn is_deferred(ctx: &Context) -> bool {
+        matches!(
+            ctx.provider_data::<Api>().as_deref(),
+            Some(Api::Deferred { .. })
+        )
+    }
+}
+
+/// The Frontegg provider.
+pub struct FronteggProvider {
+    version: &'static str,
+}
+
+impl FronteggProvider {
+    /// A provider that reports `version` in the user agent of its API calls.
+    pub fn new(version: &'static str) -> Self {
+        FronteggProvider { version }
+    }
+}
+
+#[async_trait]
+impl Provider for FronteggProvider {
+    fn schema(&self) -> Schema {
+        Schema::new(
+            0,
+            Block::new(vec![
+                Attribute::new("client_id", Type::String).optional().description(
+                    "Client id of the Frontegg API key the provider signs in with: an environment \
+                     API key, or an account-level key together with `environment_id`. Defaults to \
+                     the `FRONTEGG_CLIENT_ID` environment variable.",
+                ),
+                Attribute::new("secret", Type::String)
+                    .optional()
+                    .sensitive()
+                    .description(
+                        "Secret of that API key. Defaults to the `FRONTEGG_SECRET` environment \
+                         variable (`FRONTEGG_SECRET_KEY` and `FRONTEGG_API_KEY` are also read, in \
+                         this order). Prefer the environment variable to keeping the secret in \
+                         configuration.",
+                    ),
+                Attribute::new("region", Type::String).optional().description(
+                    "Frontegg region of the account: `eu`, `us`, `ca`, `au` or `uk`. Defaults to \
+                     the `FRONTEGG_REGION` environment variable, then `eu`. Ignored when \
+                     `base_url` is set.",
+                ),
+                Attribute::new("base_url", Type::String).optional().description(
+                    "Base URL of the Frontegg API (a proxy, a test stack); wins over `region`. \
+                     Must be `https://`, except for loopback hosts. Defaults to the \
+                     `FRONTEGG_BASE_URL` environment variable.",
+                ),
+                Attribute::new("environment_id", Type::String).optional().description(
+                    "The Frontegg environment to manage, sent with every call as the \
+                     `frontegg-environment-id` header. Needed with an account-level API key that \
+                     covers several environments. Defaults to the `FRONTEGG_ENVIRONMENT_ID` \
+                     environment variable.",
+                ),
+            ])
+            .description("Manages Frontegg's MCP gateway integrations."),
+        )
+    }
+
+    fn validate(&self, config: &Value, diags: &mut Diagnostics) {
+        if let Some(region) = config.attr(REGION.attribute).as_str() {
+            check_region(region, diags);
+        }
+        for setting in [&CLIENT_ID, &SECRET] {
+            if config.attr(setting.attribute).as_str().map(str::trim) == Some("") {
+                diags.error_at(
+                    setting.path(),
+                    format!("Empty `{}`", setting.attribute),
+                    format!("Set {} to a non-empty value.", setting.describe()),
+                );
+            }
+        }
+    }
+
+    async fn configure(
+        &self,
+        _ctx: &Context,
+        config: &Value,
+        diags: &mut Diagnostics,
+    ) -> Option<Arc<dyn Any + Send + Sync>> {
+        let settings = [&CLIENT_ID, &SECRET, &REGION, &BASE_URL, &ENVIRONMENT_ID];
+        let [client_id, secret, region, base_url, environment_id] =
+            settings.map(|s| s.resolve(config));
+
+        let missing: Vec<&Setting> = [(&CLIENT_ID, &client_id), (&SECRET, &secret)]
+            .into_iter()
+            .filter(|(_, value)| matches!(value, Resolved::Missing))
+            .map(|(setting, _)| setting)
+            .collect();
+        if let Some(first) = missing.first() {
+            let names: Vec<String> = missing.iter().map(|s| s.describe()).collect();
+            diags.error_at(
+                first.path(),
+                "Missing Frontegg credentials",
+                format!(
+                    "The provider needs a Frontegg API key to call Frontegg. Set {}.",
+                    names.join(" and ")
+                ),
+            );
+            return None;
+        }
+
+        let unknown: Vec<&'static str> = settings
+            .iter()
+            .zip([&client_id, &secret, &region, &base_url, &environment_id])
+            .filter(|(_, value)| matches!(value, Resolved::Unknown))
+            .map(|(setting, _)| setting.attribute)
+            .collect();
+        if !unknown.is_empty() {
+            log::debug!("provider settings not known yet: {unknown:?}; deferring Frontegg calls");
+            return Some(Arc::new(Api::Deferred { unknown }));
+        }
+
+        let (Resolved::Known(client_id), Resolved::Known(secret)) = (client_id, secret) else {
+            return None;
+        };
+        let mut client_config = ClientConfig::new(client_id, Secret::new(secret));
+        if let Resolved::Known(region) = region {
+            if !check_region(&region, diags) {
+                return None;
+            }
+            if let Ok(region) = region.parse::<Region>() {
+                client_config = client_config.with_region(region);
+            }
+        }
+        if let Resolved::Known(url) = base_url {
+            client_config = match client_config.with_base_url(&url) {
+                Ok(c) => c,
+                Err(e) => {
+                    diags.error_at(BASE_URL.path(), "Invalid `base_url`", e.to_string());
+                    return None;
+                }
+            };
+        }
+        if let Resolved::Known(environment_id) = environment_id {
+            client_config = client_config.with_environment_id(Some(environment_id));
+        }
+        client_config = client_config.with_version(self.version);
+        match Client::new(client_config) {
+            Ok(client) => Some(Arc::new(Api::Configured(client))),
+            Err(e) => {
+                diags.error("Cannot configure the Frontegg client", e.to_string());
+                None
+            }
+        }
+    }
+
+    fn resources(&self) -> Vec<Arc<dyn Resource>> {
+        vec![Arc::new(ConfluenceIntegration)]
+    }
+
+    fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
+        vec![Arc::new(ConfluenceIntegrationDataSource)]
+    }
+}
+
+/// Adds an error at `region` unless it names a Frontegg region.
+fn check_region(region: &str, diags: &mut Diagnostics) -> bool {
+    if REGIONS.contains(&region) {
+        return true;
+    }
+    diags.error_at(
+        REGION.path(),
+        "Unknown Frontegg region",
+        format!(
+            "{region:?} is not a Frontegg region. Use one of {}, or set `base_url`.",
+            REGIONS.join(", ")
+        ),
+    );
+    false
+}
