@@ -12,5 +12,5 @@ provider "frontegg" {
   region = "eu" # eu (default), us, ca, au or uk
 
   # With an account-level API key, pick the environment:
-  # environment_id = "<the environment's client id>"
+  # environment_id = "<environment id>"
 }
