@@ -514,7 +514,9 @@ fn validate_client_id(client_id: &Value, diags: &mut Diagnostics) {
 fn validate_secrets(config: &Value, diags: &mut Diagnostics) {
     let secret = config.attr(CLIENT_SECRET);
     let secret_wo = config.attr(CLIENT_SECRET_WO);
-    if !secret.is_null() && !secret_wo.is_null() {
+    // Unknown values are checked again at plan time, when they are known.
+    let set = |v: &Value| !v.is_null() && !v.is_unknown();
+    if set(secret) && set(secret_wo) {
         diags.error_at(
             AttributePath::attr(CLIENT_SECRET_WO),
             "Two client secrets",
@@ -574,4 +576,90 @@ fn is_uuid(s: &str) -> bool {
             .iter()
             .zip([8, 4, 4, 4, 12])
             .all(|(g, len)| g.len() == len && g.chars().all(|c| c.is_ascii_hexdigit()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn errors_at(config: &Value) -> Vec<(String, String)> {
+        let mut diags = Diagnostics::new();
+        ConfluenceIntegration.validate(&Context::new(), config, &mut diags);
+        diags
+            .iter()
+            .filter(|d| d.is_error())
+            .map(|d| {
+                let path = d.path.as_ref().map(ToString::to_string).unwrap_or_default();
+                (path, d.summary.clone())
+            })
+            .collect()
+    }
+
+    fn config<const N: usize>(attrs: [(&str, Value); N]) -> Value {
+        let mut config = Value::object_of(
+            &ConfluenceIntegration.schema().value_type(),
+            [
+                (CLIENT_ID, Value::string("client")),
+                (CLIENT_SECRET, Value::string("secret")),
+            ],
+        );
+        for (name, value) in attrs {
+            config.set_attr(name, value);
+        }
+        config
+    }
+
+    #[test]
+    fn unknown_values_are_left_for_plan_time() {
+        let config = config([
+            (CLIENT_ID, Value::Unknown),
+            (CLIENT_SECRET, Value::Unknown),
+            (SCOPES, Value::Unknown),
+        ]);
+        assert!(errors_at(&config).is_empty());
+    }
+
+    #[test]
+    fn unknown_secret_with_write_only_secret_is_not_yet_a_conflict() {
+        let config = config([
+            (CLIENT_SECRET, Value::Null),
+            (CLIENT_SECRET_WO, Value::Unknown),
+        ]);
+        assert!(errors_at(&config).is_empty());
+    }
+
+    #[test]
+    fn blank_secret_is_an_error_at_its_path() {
+        let config = config([(CLIENT_SECRET, Value::string(" "))]);
+        assert_eq!(
+            errors_at(&config),
+            [(CLIENT_SECRET.to_string(), "Empty client secret".to_string())]
+        );
+    }
+
+    #[test]
+    fn identity_round_trips_the_id() {
+        let state = config([(ID, Value::string("0b7e4bde-64fc-4e4b-9b7e-0d0bd5d1e6a1"))]);
+        let identity = ConfluenceIntegration.identity(&state).expect("identity");
+        assert_eq!(
+            ConfluenceIntegration
+                .import_id_from_identity(&identity)
+                .as_deref(),
+            Some("0b7e4bde-64fc-4e4b-9b7e-0d0bd5d1e6a1")
+        );
+    }
+
+    #[test]
+    fn uuids_are_recognised() {
+        assert!(is_uuid("0b7e4bde-64fc-4e4b-9b7e-0d0bd5d1e6a1"));
+        assert!(is_uuid("0B7E4BDE-64FC-4E4B-9B7E-0D0BD5D1E6A1"));
+        assert!(!is_uuid("confluence"));
+        assert!(!is_uuid("0b7e4bde64fc4e4b9b7e0d0bd5d1e6a1"));
+        assert!(!is_uuid("0b7e4bde-64fc-4e4b-9b7e-0d0bd5d1e6ag"));
+    }
+
+    #[test]
+    fn default_scopes_are_the_13_recommended() {
+        assert_eq!(default_scopes().elements().map(<[_]>::len), Some(13));
+    }
 }
