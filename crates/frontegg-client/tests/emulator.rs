@@ -1,0 +1,792 @@
+//! The client against the in-process Frontegg emulator: one test per behaviour.
+
+use std::sync::{Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+use frontegg_client::{
+    CancellationToken, Client, ClientConfig, CreateVendorIntegration, ErrorKind,
+    OauthConfiguration, PatchVendorIntegration, RetryPolicy, Secret,
+};
+use frontegg_emulator::{
+    AccountConfig, Emulator, EmulatorConfig, EnvironmentConfig, Fault, FaultAction, LoggedRequest,
+    fingerprint,
+};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+const ENV: &str = "env-demo";
+const CLIENT_ID: &str = "demo-client-id";
+const SECRET: &str = "demo-secret";
+const AUTH: &str = "/auth/vendor";
+const BASE: &str = "/app-integrations/resources/vendors-integrations/v1";
+const ATLASSIAN_SECRET: &str = "atlassian-secret-do-not-leak";
+
+/// Every log record of this test binary except the emulator's (its fault descriptions quote
+/// what the tests inject), to check that none holds a secret.
+struct CapturingLogger;
+
+static LOG_LINES: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+impl log::Log for CapturingLogger {
+    fn enabled(&self, _: &log::Metadata<'_>) -> bool {
+        true
+    }
+
+    fn log(&self, record: &log::Record<'_>) {
+        if record.target().starts_with("frontegg_emulator") {
+            return;
+        }
+        let line = format!("{} {}: {}", record.level(), record.target(), record.args());
+        LOG_LINES
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(line);
+    }
+
+    fn flush(&self) {}
+}
+
+fn capture_logs() {
+    static INSTALLED: OnceLock<()> = OnceLock::new();
+    INSTALLED.get_or_init(|| {
+        let _ = log::set_boxed_logger(Box::new(CapturingLogger));
+        log::set_max_level(log::LevelFilter::Trace);
+    });
+}
+
+fn log_lines() -> Vec<String> {
+    LOG_LINES.lock().unwrap_or_else(|p| p.into_inner()).clone()
+}
+
+async fn start() -> Emulator {
+    start_with(EmulatorConfig::default()).await
+}
+
+async fn start_with(cfg: EmulatorConfig) -> Emulator {
+    capture_logs();
+    Emulator::start(cfg).await.expect("emulator starts")
+}
+
+/// Short delays, so that retries do not slow the tests down.
+fn fast_policy() -> RetryPolicy {
+    RetryPolicy {
+        base_delay: Duration::from_millis(10),
+        max_delay: Duration::from_millis(50),
+        rate_limit_jitter: Duration::from_millis(20),
+        ..RetryPolicy::default()
+    }
+}
+
+fn config(emulator: &Emulator) -> ClientConfig {
+    ClientConfig::new(CLIENT_ID, SECRET)
+        .with_base_url(&emulator.base_url())
+        .expect("loopback http is accepted")
+        .with_retry_policy(fast_policy())
+}
+
+fn client(emulator: &Emulator) -> Client {
+    Client::new(config(emulator)).expect("client")
+}
+
+fn confluence(emulator: &Emulator) -> String {
+    emulator
+        .catalog_id(ENV, "confluence")
+        .expect("confluence is in the catalog")
+}
+
+fn create_body(catalog_id: &str) -> CreateVendorIntegration {
+    CreateVendorIntegration {
+        name: "Confluence".to_string(),
+        description: Some("Team wiki".to_string()),
+        frontegg_integration_id: catalog_id.to_string(),
+        is_active: true,
+        oauth_configurations: OauthConfiguration {
+            client_id: "atlassian-client-id".to_string(),
+            client_secret: Secret::new(ATLASSIAN_SECRET),
+        },
+        scopes: vec![
+            "read:page:confluence".to_string(),
+            "offline_access".to_string(),
+        ],
+    }
+}
+
+fn calls<'a>(log: &'a [LoggedRequest], method: &str, path: &str) -> Vec<&'a LoggedRequest> {
+    log.iter()
+        .filter(|r| r.method == method && r.path == path)
+        .collect()
+}
+
+fn summary(log: &[LoggedRequest]) -> Vec<String> {
+    log.iter()
+        .map(|r| format!("{} {} {}", r.method, r.path, r.status))
+        .collect()
+}
+
+fn rfc3339(at: OffsetDateTime) -> String {
+    at.format(&Rfc3339).expect("formats")
+}
+
+#[tokio::test]
+async fn token_is_renewed_before_it_expires_without_a_401() {
+    let emulator = start_with(EmulatorConfig {
+        token_ttl_secs: 1,
+        ..EmulatorConfig::default()
+    })
+    .await;
+    let client = client(&emulator);
+    let cancel = CancellationToken::new();
+    client.list_integrations(&cancel).await.expect("first list");
+    // Past 75 % of the one-second lifetime, before the end of it.
+    tokio::time::sleep(Duration::from_millis(900)).await;
+    client
+        .list_integrations(&cancel)
+        .await
+        .expect("second list");
+
+    let log = emulator.requests();
+    assert!(
+        calls(&log, "POST", AUTH).len() >= 2,
+        "the token was renewed: {:?}",
+        summary(&log)
+    );
+    assert!(
+        log.iter().all(|r| r.status != 401),
+        "no call was refused: {:?}",
+        summary(&log)
+    );
+}
+
+#[tokio::test]
+async fn a_401_leads_to_one_authentication_and_one_repeat() {
+    let emulator = start().await;
+    let client = client(&emulator);
+    let cancel = CancellationToken::new();
+    client.list_integrations(&cancel).await.expect("first list");
+
+    emulator.expire_tokens();
+    emulator.clear_requests();
+    client
+        .list_integrations(&cancel)
+        .await
+        .expect("list after the token was revoked");
+    assert_eq!(
+        summary(&emulator.requests()),
+        [
+            format!("GET {BASE} 401"),
+            format!("POST {AUTH} 200"),
+            format!("GET {BASE} 200"),
+        ]
+    );
+
+    // A call that is refused again after the fresh authentication is not repeated twice.
+    emulator.clear_requests();
+    emulator.inject_fault(Fault::respond(
+        "GET",
+        BASE,
+        0,
+        401,
+        r#"{"errors":["Invalid or expired token"],"errorCode":"ER-00401"}"#,
+    ));
+    let error = client
+        .list_integrations(&cancel)
+        .await
+        .expect_err("still refused");
+    emulator.clear_faults();
+    assert_eq!(error.kind, ErrorKind::Auth);
+    assert_eq!(error.status, Some(401));
+    assert_eq!(
+        summary(&emulator.requests()),
+        [
+            format!("GET {BASE} 401"),
+            format!("POST {AUTH} 200"),
+            format!("GET {BASE} 401"),
+        ]
+    );
+    assert!(error.to_string().contains("fresh token"), "{error}");
+}
+
+#[tokio::test]
+async fn rate_limit_waits_until_x_rate_limit_reset() {
+    let emulator = start().await;
+    let client = client(&emulator);
+    let cancel = CancellationToken::new();
+    client.authenticate(&cancel).await.expect("authenticates");
+
+    let reset = OffsetDateTime::now_utc() + Duration::from_secs(1);
+    emulator.inject_fault(Fault {
+        method: "GET".to_string(),
+        path: BASE.to_string(),
+        times: 1,
+        action: FaultAction::Respond {
+            status: 429,
+            body: r#"{"errors":["Too many requests"],"errorCode":"ER-00429"}"#.to_string(),
+            // Retry-After would mean a much longer wait: the reset header comes first.
+            headers: vec![
+                ("X-Rate-Limit-Reset".to_string(), rfc3339(reset)),
+                ("Retry-After".to_string(), "30".to_string()),
+            ],
+        },
+        delay_ms: 0,
+    });
+    emulator.clear_requests();
+    let started = Instant::now();
+    client
+        .list_integrations(&cancel)
+        .await
+        .expect("succeeds after the reset");
+    let done = OffsetDateTime::now_utc();
+
+    assert_eq!(
+        summary(&emulator.requests()),
+        [format!("GET {BASE} 429"), format!("GET {BASE} 200")]
+    );
+    assert!(
+        done >= reset,
+        "the repeat waited for the reset ({done} < {reset})"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "Retry-After was not used"
+    );
+}
+
+#[tokio::test]
+async fn a_rate_limit_beyond_the_budget_fails_at_once_and_says_so() {
+    let emulator = start().await;
+    let client = Client::new(config(&emulator).with_operation_budget(Duration::from_secs(5)))
+        .expect("client");
+    let cancel = CancellationToken::new();
+    let reset = OffsetDateTime::now_utc() + Duration::from_secs(120);
+    emulator.inject_fault(Fault {
+        method: "GET".to_string(),
+        path: BASE.to_string(),
+        times: 0,
+        action: FaultAction::Respond {
+            status: 429,
+            body: r#"{"errors":["Too many requests"],"errorCode":"ER-00429"}"#.to_string(),
+            headers: vec![("X-Rate-Limit-Reset".to_string(), rfc3339(reset))],
+        },
+        delay_ms: 0,
+    });
+    let error = tokio::time::timeout(Duration::from_secs(4), client.list_integrations(&cancel))
+        .await
+        .expect("does not sit out a wait it cannot afford")
+        .expect_err("rate limited");
+    assert_eq!(error.kind, ErrorKind::RateLimited);
+    let text = error.to_string();
+    assert!(text.contains("rate limit"), "{text}");
+    assert!(text.contains("429 Too Many Requests"), "{text}");
+    assert!(text.contains("time budget"), "{text}");
+    assert_eq!(
+        calls(&emulator.requests(), "GET", BASE).len(),
+        1,
+        "asked once, then gave up"
+    );
+}
+
+#[tokio::test]
+async fn cancellation_aborts_a_rate_limit_wait_promptly() {
+    let emulator = start().await;
+    let client = client(&emulator);
+    let cancel = CancellationToken::new();
+    let reset = OffsetDateTime::now_utc() + Duration::from_secs(60);
+    emulator.inject_fault(Fault {
+        method: "GET".to_string(),
+        path: BASE.to_string(),
+        times: 0,
+        action: FaultAction::Respond {
+            status: 429,
+            body: String::new(),
+            headers: vec![("X-Rate-Limit-Reset".to_string(), rfc3339(reset))],
+        },
+        delay_ms: 0,
+    });
+    let stopper = cancel.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        stopper.cancel();
+    });
+    let error = tokio::time::timeout(Duration::from_secs(10), client.list_integrations(&cancel))
+        .await
+        .expect("the wait ends when cancelled")
+        .expect_err("cancelled");
+    assert_eq!(error.kind, ErrorKind::Cancelled);
+    assert!(error.to_string().contains("cancelled"), "{error}");
+    assert_eq!(calls(&emulator.requests(), "GET", BASE).len(), 1);
+}
+
+#[tokio::test]
+async fn server_errors_are_retried_for_get_patch_and_delete() {
+    let emulator = start().await;
+    let client = client(&emulator);
+    let cancel = CancellationToken::new();
+    let created = client
+        .create_integration(&create_body(&confluence(&emulator)), &cancel)
+        .await
+        .expect("created");
+    let one = format!("{BASE}/{}", created.id);
+    let unavailable = r#"{"errors":["Service unavailable"]}"#;
+    emulator.inject_fault(Fault::respond("GET", BASE, 2, 503, unavailable));
+    emulator.inject_fault(Fault::respond("PATCH", &one, 2, 503, unavailable));
+    emulator.inject_fault(Fault::respond("DELETE", &one, 2, 503, unavailable));
+    emulator.clear_requests();
+
+    let listed = client.list_integrations(&cancel).await.expect("list");
+    assert_eq!(listed.len(), 1);
+    let patch = PatchVendorIntegration {
+        name: Some("Wiki".to_string()),
+        ..PatchVendorIntegration::default()
+    };
+    let updated = client
+        .update_integration(&created.id, &patch, &cancel)
+        .await
+        .expect("update");
+    assert_eq!(updated.name, "Wiki");
+    client
+        .delete_integration(&created.id, &cancel)
+        .await
+        .expect("delete");
+    assert!(emulator.integrations(ENV).is_empty());
+
+    let log = emulator.requests();
+    for (method, path) in [
+        ("GET", BASE),
+        ("PATCH", one.as_str()),
+        ("DELETE", one.as_str()),
+    ] {
+        let statuses: Vec<u16> = calls(&log, method, path).iter().map(|r| r.status).collect();
+        assert_eq!(statuses.len(), 3, "{method}: {:?}", summary(&log));
+        assert_eq!(&statuses[..2], [503, 503], "{method}");
+        assert!(statuses[2] < 300, "{method}: {statuses:?}");
+    }
+}
+
+#[tokio::test]
+async fn persistent_server_errors_end_in_an_error_after_bounded_retries() {
+    let emulator = start().await;
+    let client = client(&emulator);
+    let cancel = CancellationToken::new();
+    emulator.inject_fault(Fault::respond(
+        "GET",
+        BASE,
+        0,
+        502,
+        "<html>Bad Gateway</html>",
+    ));
+    let error = client
+        .list_integrations(&cancel)
+        .await
+        .expect_err("keeps failing");
+    assert_eq!(error.kind, ErrorKind::Server);
+    assert_eq!(error.status, Some(502));
+    let attempts = calls(&emulator.requests(), "GET", BASE).len();
+    assert_eq!(attempts, 1 + fast_policy().max_retries as usize);
+    assert!(error.to_string().contains("502 Bad Gateway"), "{error}");
+    assert!(
+        error
+            .to_string()
+            .contains(&format!("gave up after {attempts} attempts")),
+        "{error}"
+    );
+}
+
+#[tokio::test]
+async fn a_lost_create_answer_adopts_the_created_integration() {
+    let emulator = start().await;
+    let client = client(&emulator);
+    let cancel = CancellationToken::new();
+    emulator.inject_fault(Fault::apply_then_drop("POST", BASE, 1));
+
+    let created = client
+        .create_integration(&create_body(&confluence(&emulator)), &cancel)
+        .await
+        .expect("the create is recognised");
+
+    let stored = emulator.integrations(ENV);
+    assert_eq!(stored.len(), 1, "no duplicate");
+    assert_eq!(stored[0]["id"], created.id.as_str());
+    assert_eq!(created.name, "Confluence");
+    let log = emulator.requests();
+    assert_eq!(
+        calls(&log, "POST", BASE).len(),
+        1,
+        "the POST was not repeated: {:?}",
+        summary(&log)
+    );
+    assert_eq!(
+        calls(&log, "POST", BASE)[0].status,
+        0,
+        "its answer was lost"
+    );
+}
+
+#[tokio::test]
+async fn a_create_answered_502_after_it_was_applied_is_adopted() {
+    let emulator = start().await;
+    let client = client(&emulator);
+    let cancel = CancellationToken::new();
+    emulator.inject_fault(Fault {
+        method: "POST".to_string(),
+        path: BASE.to_string(),
+        times: 1,
+        action: FaultAction::ApplyThenRespond {
+            status: 502,
+            body: String::new(),
+        },
+        delay_ms: 0,
+    });
+    let created = client
+        .create_integration(&create_body(&confluence(&emulator)), &cancel)
+        .await
+        .expect("adopted");
+    assert_eq!(emulator.integrations(ENV).len(), 1);
+    assert_eq!(emulator.integrations(ENV)[0]["id"], created.id.as_str());
+    assert_eq!(calls(&emulator.requests(), "POST", BASE).len(), 1);
+}
+
+#[tokio::test]
+async fn a_create_that_provably_did_not_happen_is_sent_again() {
+    let emulator = start().await;
+    let client = client(&emulator);
+    let cancel = CancellationToken::new();
+    emulator.inject_fault(Fault::respond("POST", BASE, 1, 503, ""));
+    let created = client
+        .create_integration(&create_body(&confluence(&emulator)), &cancel)
+        .await
+        .expect("created on the second POST");
+    assert_eq!(emulator.integrations(ENV).len(), 1);
+    assert_eq!(emulator.integrations(ENV)[0]["id"], created.id.as_str());
+    let log = emulator.requests();
+    let relevant: Vec<String> = summary(&log)
+        .into_iter()
+        .filter(|l| !l.contains(AUTH))
+        .collect();
+    assert_eq!(
+        relevant,
+        [
+            format!("POST {BASE} 503"),
+            format!("GET {BASE} 200"),
+            format!("POST {BASE} 201"),
+        ],
+        "the list proved nothing was created before the POST was repeated"
+    );
+}
+
+#[tokio::test]
+async fn a_conflict_names_the_existing_integration() {
+    let emulator = start().await;
+    let client = client(&emulator);
+    let cancel = CancellationToken::new();
+    let body = create_body(&confluence(&emulator));
+    let first = client
+        .create_integration(&body, &cancel)
+        .await
+        .expect("first create");
+    let error = client
+        .create_integration(&body, &cancel)
+        .await
+        .expect_err("second create conflicts");
+    assert_eq!(
+        error.kind,
+        ErrorKind::Conflict {
+            existing_id: Some(first.id.clone())
+        }
+    );
+    assert_eq!(error.existing_id(), Some(first.id.as_str()));
+    let text = error.to_string();
+    assert!(text.contains("409 Conflict"), "{text}");
+    assert!(text.contains(&first.id), "{text}");
+    assert_eq!(emulator.integrations(ENV).len(), 1);
+}
+
+#[tokio::test]
+async fn deleting_a_missing_integration_succeeds() {
+    let emulator = start().await;
+    let client = client(&emulator);
+    let cancel = CancellationToken::new();
+    client
+        .delete_integration("00000000-0000-4000-8000-000000000000", &cancel)
+        .await
+        .expect("a missing integration counts as deleted");
+    let log = emulator.requests();
+    assert_eq!(
+        summary(&log).last().map(String::as_str),
+        Some(
+            "DELETE /app-integrations/resources/vendors-integrations/v1/00000000-0000-4000-8000-000000000000 404"
+        )
+    );
+}
+
+#[tokio::test]
+async fn update_sends_only_what_changes_and_get_sees_drift() {
+    let emulator = start().await;
+    let client = client(&emulator);
+    let cancel = CancellationToken::new();
+    let created = client
+        .create_integration(&create_body(&confluence(&emulator)), &cancel)
+        .await
+        .expect("created");
+    let patch = PatchVendorIntegration {
+        scopes: Some(vec!["read:page:confluence".to_string()]),
+        ..PatchVendorIntegration::default()
+    };
+    emulator.clear_requests();
+    let updated = client
+        .update_integration(&created.id, &patch, &cancel)
+        .await
+        .expect("updated");
+    assert_eq!(updated.scopes, ["read:page:confluence"]);
+    assert_eq!(updated.description.as_deref(), Some("Team wiki"));
+    let log = emulator.requests();
+    assert_eq!(
+        log.last().and_then(|r| r.body.clone()),
+        Some(serde_json::json!({"scopes": ["read:page:confluence"]}))
+    );
+
+    let fetched = client
+        .get_integration(&created.id, &cancel)
+        .await
+        .expect("get");
+    assert_eq!(
+        fetched.as_ref().map(|i| i.id.as_str()),
+        Some(created.id.as_str())
+    );
+    assert!(emulator.delete_integration(ENV, &created.id));
+    assert_eq!(
+        client
+            .get_integration(&created.id, &cancel)
+            .await
+            .expect("get"),
+        None
+    );
+    let error = client
+        .update_integration(&created.id, &patch, &cancel)
+        .await
+        .expect_err("gone");
+    assert!(error.is_not_found(), "{error}");
+}
+
+#[tokio::test]
+async fn catalog_ids_resolve_by_provider_name() {
+    let emulator = start().await;
+    let client = client(&emulator);
+    let cancel = CancellationToken::new();
+    assert_eq!(
+        client
+            .catalog_id("confluence", &cancel)
+            .await
+            .expect("confluence"),
+        confluence(&emulator)
+    );
+    let error = client
+        .catalog_id("no-such-app", &cancel)
+        .await
+        .expect_err("unknown provider");
+    assert_eq!(error.kind, ErrorKind::NotFound);
+    assert!(error.to_string().contains("no-such-app"), "{error}");
+}
+
+#[tokio::test]
+async fn errors_show_messages_status_and_trace_id_but_no_secret() {
+    let emulator = start().await;
+    let cancel = CancellationToken::new();
+    // The token the client will use is one we know, so that we can look for it.
+    let token = "eyJhbGciOiJIUzI1NiJ9.known-token-value.signature";
+    emulator.inject_fault(Fault::respond(
+        "POST",
+        AUTH,
+        1,
+        200,
+        &format!(r#"{{"token":"{token}","expiresIn":3600}}"#),
+    ));
+    // A server that echoes secrets back in its messages.
+    emulator.inject_fault(Fault {
+        method: "POST".to_string(),
+        path: BASE.to_string(),
+        times: 1,
+        action: FaultAction::Respond {
+            status: 400,
+            body: format!(
+                r#"{{"errors":["clientSecret {ATLASSIAN_SECRET} is not accepted","token {token} and key {SECRET} seen"],"errorCode":"ER-01234"}}"#
+            ),
+            headers: vec![("frontegg-trace-id".to_string(), "trace-abc123".to_string())],
+        },
+        delay_ms: 0,
+    });
+    let client = client(&emulator);
+    let error = client
+        .create_integration(&create_body(&confluence(&emulator)), &cancel)
+        .await
+        .expect_err("400");
+
+    let display = error.to_string();
+    let debug = format!("{error:?}");
+    assert!(
+        display.starts_with(&format!(
+            "Frontegg API POST {BASE} failed with 400 Bad Request: "
+        )),
+        "{display}"
+    );
+    assert!(display.contains("is not accepted"), "{display}");
+    assert!(display.contains("ER-01234"), "{display}");
+    assert!(display.contains("trace id trace-abc123"), "{display}");
+    assert_eq!(error.trace_id.as_deref(), Some("trace-abc123"));
+    assert_eq!(error.error_code.as_deref(), Some("ER-01234"));
+    // The client really used the known token.
+    let posted = emulator.requests();
+    assert_eq!(
+        calls(&posted, "POST", BASE)[0].header("authorization"),
+        Some(format!("Bearer {}", fingerprint(token)).as_str())
+    );
+    let client_debug = format!("{client:?}");
+    for secret in [SECRET, token, ATLASSIAN_SECRET] {
+        assert!(
+            !display.contains(secret),
+            "Display leaks {secret}: {display}"
+        );
+        assert!(!debug.contains(secret), "Debug leaks {secret}: {debug}");
+        assert!(
+            !client_debug.contains(secret),
+            "client Debug leaks {secret}"
+        );
+        for line in log_lines() {
+            assert!(!line.contains(secret), "log line leaks {secret}: {line}");
+        }
+    }
+    assert!(
+        log_lines()
+            .iter()
+            .any(|l| l.contains(&format!("POST {BASE}: 400"))),
+        "requests are logged"
+    );
+}
+
+#[tokio::test]
+async fn rejected_credentials_say_which_settings_to_check() {
+    let emulator = start().await;
+    let cfg = ClientConfig::new(CLIENT_ID, "wrong-secret-value")
+        .with_base_url(&emulator.base_url())
+        .expect("url")
+        .with_retry_policy(fast_policy());
+    let client = Client::new(cfg).expect("client");
+    let error = client
+        .list_integrations(&CancellationToken::new())
+        .await
+        .expect_err("rejected");
+    assert_eq!(error.kind, ErrorKind::Auth);
+    let text = error.to_string();
+    assert!(
+        text.starts_with("Frontegg rejected the credentials"),
+        "{text}"
+    );
+    assert!(
+        text.contains("401 Unauthorized: Invalid authentication"),
+        "{text}"
+    );
+    assert!(text.contains("client_id and secret"), "{text}");
+    assert!(text.contains("trace id "), "{text}");
+    assert!(!text.contains("wrong-secret-value"), "{text}");
+    assert!(!format!("{error:?}").contains("wrong-secret-value"));
+    assert_eq!(summary(&emulator.requests()), [format!("POST {AUTH} 401")]);
+}
+
+#[tokio::test]
+async fn plain_http_to_a_non_loopback_host_is_refused() {
+    let error = ClientConfig::new(CLIENT_ID, SECRET)
+        .with_base_url("http://api.frontegg.com")
+        .expect_err("refused");
+    assert_eq!(error.kind, ErrorKind::Config);
+    assert!(error.to_string().contains("use https://"), "{error}");
+
+    let mut cfg = ClientConfig::new(CLIENT_ID, SECRET);
+    cfg.base_url = "http://192.168.1.10:8080".to_string();
+    let error = Client::new(cfg).expect_err("refused by the client too");
+    assert_eq!(error.kind, ErrorKind::Config);
+    assert!(error.to_string().contains("not loopback"), "{error}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_calls_share_one_authentication() {
+    let emulator = start().await;
+    // Authentication is slow, so that every call is waiting for it.
+    emulator.inject_fault(Fault {
+        method: "POST".to_string(),
+        path: AUTH.to_string(),
+        times: 1,
+        action: FaultAction::Delay,
+        delay_ms: 200,
+    });
+    let client = client(&emulator);
+    let cancel = CancellationToken::new();
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..10 {
+        let client = client.clone();
+        let cancel = cancel.clone();
+        tasks.spawn(async move { client.list_integrations(&cancel).await });
+    }
+    while let Some(result) = tasks.join_next().await {
+        result.expect("task").expect("list");
+    }
+    let log = emulator.requests();
+    assert_eq!(calls(&log, "POST", AUTH).len(), 1, "{:?}", summary(&log));
+    assert_eq!(calls(&log, "GET", BASE).len(), 10);
+}
+
+#[tokio::test]
+async fn environment_header_and_user_agent_are_sent_on_every_call() {
+    let emulator = start_with(EmulatorConfig {
+        accounts: vec![AccountConfig {
+            client_id: "account-client".to_string(),
+            secret: "account-secret".to_string(),
+            environment_ids: vec![ENV.to_string(), "env-two".to_string()],
+        }],
+        environments: vec![
+            EnvironmentConfig {
+                id: ENV.to_string(),
+                client_id: CLIENT_ID.to_string(),
+                secret: SECRET.to_string(),
+            },
+            EnvironmentConfig {
+                id: "env-two".to_string(),
+                client_id: "two-client".to_string(),
+                secret: "two-secret".to_string(),
+            },
+        ],
+        ..EmulatorConfig::default()
+    })
+    .await;
+    let cfg = ClientConfig::new("account-client", "account-secret")
+        .with_base_url(&emulator.base_url())
+        .expect("url")
+        .with_environment_id(Some("env-two".to_string()))
+        .with_version("9.8.7")
+        .with_retry_policy(fast_policy());
+    let client = Client::new(cfg).expect("client");
+    let cancel = CancellationToken::new();
+    let catalog_id = emulator
+        .catalog_id("env-two", "confluence")
+        .expect("catalog");
+    client
+        .create_integration(&create_body(&catalog_id), &cancel)
+        .await
+        .expect("created in env-two");
+    assert_eq!(emulator.integrations("env-two").len(), 1);
+    assert!(emulator.integrations(ENV).is_empty());
+
+    let log = emulator.requests();
+    assert!(!calls(&log, "POST", AUTH).is_empty());
+    for request in &log {
+        assert_eq!(
+            request.header("frontegg-environment-id"),
+            Some("env-two"),
+            "{} {}",
+            request.method,
+            request.path
+        );
+        assert_eq!(
+            request.header("user-agent"),
+            Some("terraform-provider-frontegg/9.8.7")
+        );
+    }
+}
