@@ -6,6 +6,7 @@ pub mod proto;
 pub mod diag;
 pub mod resource;
 pub mod schema;
+pub mod server;
 
 pub mod log;
 pub mod serve;
@@ -24,3 +25,4 @@ pub use resource::{
     ApplyRequest, ClientCapabilities, Context, DataSource, PlanRequest, Provider, Resource,
 };
 pub use schema::{Attribute, Block, Schema};
+pub use server::{InvalidSchemas, ProviderService};

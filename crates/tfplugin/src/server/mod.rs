@@ -1,0 +1,580 @@
+//! The `tfplugin6.Provider` gRPC service: decodes requests, applies Terraform's rules
+//! once for every resource, calls the [`Provider`], [`Resource`] and [`DataSource`]
+//! code inside a panic guard, and encodes responses.
+//!
+//! One file per RPC or group of RPCs; [`plan_rules`] holds the value rules (defaults,
+//! unknowns, write-only, replacement).
+
+mod apply;
+mod configure;
+mod convert;
+mod data_source;
+mod guard;
+mod identity;
+mod import;
+mod plan;
+mod plan_rules;
+mod read;
+mod schemas;
+mod stop;
+mod unsupported;
+mod upgrade;
+mod validate;
+
+use std::any::Any;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::{Arc, Mutex, RwLock};
+
+use tfvalue::Type;
+use tokio_util::sync::CancellationToken;
+use tonic::{Request, Response, Status, Streaming};
+
+use crate::diag::Diagnostics;
+use crate::proto::tfplugin6 as pb;
+use crate::proto::tfplugin6::provider_server::Provider as ProviderRpc;
+use crate::resource::{ClientCapabilities, Context, DataSource, Provider, Resource};
+use crate::schema::Schema;
+
+/// The provider's schemas broke Terraform's rules; the server refuses to start.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InvalidSchemas(pub Vec<String>);
+
+impl fmt::Display for InvalidSchemas {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "the provider's schemas are invalid:")?;
+        for p in &self.0 {
+            write!(f, "\n  - {p}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for InvalidSchemas {}
+
+/// A resource type with its schemas, validated and converted once.
+struct ResourceEntry {
+    resource: Arc<dyn Resource>,
+    schema: Schema,
+    ty: Type,
+    identity: Option<(Schema, Type)>,
+}
+
+/// A data source type with its schema.
+struct DataSourceEntry {
+    data_source: Arc<dyn DataSource>,
+    schema: Schema,
+    ty: Type,
+}
+
+/// What `ConfigureProvider` left for later requests.
+#[derive(Default)]
+struct Configured {
+    data: Option<Arc<dyn Any + Send + Sync>>,
+    capabilities: ClientCapabilities,
+}
+
+/// The `tfplugin6.Provider` service for one [`Provider`].
+pub struct ProviderService {
+    provider: Arc<dyn Provider>,
+    provider_ty: Type,
+    resources: BTreeMap<String, ResourceEntry>,
+    data_sources: BTreeMap<String, DataSourceEntry>,
+    schema_response: pb::get_provider_schema::Response,
+    identity_response: pb::get_resource_identity_schemas::Response,
+    /// Cancelled by `StopProvider`, then replaced by a fresh token.
+    cancel: Mutex<CancellationToken>,
+    configured: RwLock<Configured>,
+}
+
+impl fmt::Debug for ProviderService {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ProviderService")
+            .field("resources", &self.resources.keys().collect::<Vec<_>>())
+            .field(
+                "data_sources",
+                &self.data_sources.keys().collect::<Vec<_>>(),
+            )
+            .finish_non_exhaustive()
+    }
+}
+
+impl ProviderService {
+    /// Collects the provider's schemas, checks them against Terraform's rules and
+    /// converts them once. Every problem of every schema is reported.
+    pub fn new(provider: Arc<dyn Provider>) -> Result<ProviderService, InvalidSchemas> {
+        let mut problems = Vec::new();
+        let mut check = |what: &str, result: Result<(), Vec<String>>| {
+            if let Err(ps) = result {
+                problems.extend(ps.into_iter().map(|p| format!("{what}: {p}")));
+            }
+        };
+
+        let provider_schema = provider.schema();
+        check("provider", provider_schema.validate());
+
+        let mut resources = BTreeMap::new();
+        for resource in provider.resources() {
+            let name = resource.type_name().to_owned();
+            let schema = resource.schema();
+            check(&format!("resource {name}"), schema.validate());
+            let identity = resource.identity_schema();
+            if let Some(id) = &identity {
+                check(
+                    &format!("identity of resource {name}"),
+                    id.validate_identity(),
+                );
+            }
+            let entry = ResourceEntry {
+                resource,
+                ty: schema.value_type(),
+                schema,
+                identity: identity.map(|s| {
+                    let ty = s.value_type();
+                    (s, ty)
+                }),
+            };
+            if resources.insert(name.clone(), entry).is_some() {
+                check(
+                    &format!("resource {name}"),
+                    Err(vec!["type name declared twice".to_owned()]),
+                );
+            }
+        }
+
+        let mut data_sources = BTreeMap::new();
+        for data_source in provider.data_sources() {
+            let name = data_source.type_name().to_owned();
+            let schema = data_source.schema();
+            check(&format!("data source {name}"), schema.validate());
+            if schema.block.contains_write_only() {
+                check(
+                    &format!("data source {name}"),
+                    Err(vec![
+                        "data sources cannot have write-only attributes".to_owned(),
+                    ]),
+                );
+            }
+            let entry = DataSourceEntry {
+                data_source,
+                ty: schema.value_type(),
+                schema,
+            };
+            if data_sources.insert(name.clone(), entry).is_some() {
+                check(
+                    &format!("data source {name}"),
+                    Err(vec!["type name declared twice".to_owned()]),
+                );
+            }
+        }
+
+        if !problems.is_empty() {
+            return Err(InvalidSchemas(problems));
+        }
+
+        let schema_response = schemas::provider_schema_response(
+            &provider_schema,
+            resources.iter().map(|(k, v)| (k, &v.schema)),
+            data_sources.iter().map(|(k, v)| (k, &v.schema)),
+        );
+        let identity_response = schemas::identity_schemas_response(
+            resources
+                .iter()
+                .filter_map(|(k, v)| v.identity.as_ref().map(|(s, _)| (k, s))),
+        );
+        Ok(ProviderService {
+            provider,
+            provider_ty: provider_schema.value_type(),
+            resources,
+            data_sources,
+            schema_response,
+            identity_response,
+            cancel: Mutex::new(CancellationToken::new()),
+            configured: RwLock::new(Configured::default()),
+        })
+    }
+
+    /// The context of a request: the current cancellation token, the capabilities the
+    /// request carries (else those given at `ConfigureProvider`), the provider data.
+    fn context(&self, capabilities: Option<&pb::ClientCapabilities>) -> Context {
+        let cancel = self
+            .cancel
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone();
+        let configured = self
+            .configured
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let capabilities = capabilities.map_or(configured.capabilities, |c| ClientCapabilities {
+            write_only_attributes_allowed: c.write_only_attributes_allowed,
+            deferral_allowed: c.deferral_allowed,
+        });
+        Context::new()
+            .with_cancellation(cancel)
+            .with_capabilities(capabilities)
+            .with_provider_data(configured.data.clone())
+    }
+
+    fn resource(&self, type_name: &str, diags: &mut Diagnostics) -> Option<&ResourceEntry> {
+        let entry = self.resources.get(type_name);
+        if entry.is_none() {
+            diags.error(
+                "Unknown resource type",
+                format!(
+                    "This provider has no resource type {type_name:?}. Check the resource type name and the provider version."
+                ),
+            );
+        }
+        entry
+    }
+
+    fn data_source(&self, type_name: &str, diags: &mut Diagnostics) -> Option<&DataSourceEntry> {
+        let entry = self.data_sources.get(type_name);
+        if entry.is_none() {
+            diags.error(
+                "Unknown data source type",
+                format!(
+                    "This provider has no data source type {type_name:?}. Check the data source type name and the provider version."
+                ),
+            );
+        }
+        entry
+    }
+}
+
+type RpcResult<T> = Result<Response<T>, Status>;
+
+fn ok<T>(v: T) -> RpcResult<T> {
+    Ok(Response::new(v))
+}
+
+#[tonic::async_trait]
+impl ProviderRpc for ProviderService {
+    async fn get_metadata(
+        &self,
+        _: Request<pb::get_metadata::Request>,
+    ) -> RpcResult<pb::get_metadata::Response> {
+        ok(self.get_metadata_response())
+    }
+
+    async fn get_provider_schema(
+        &self,
+        _: Request<pb::get_provider_schema::Request>,
+    ) -> RpcResult<pb::get_provider_schema::Response> {
+        log::debug!("GetProviderSchema");
+        ok(self.schema_response.clone())
+    }
+
+    async fn validate_provider_config(
+        &self,
+        req: Request<pb::validate_provider_config::Request>,
+    ) -> RpcResult<pb::validate_provider_config::Response> {
+        ok(self.validate_provider_config(req.into_inner()))
+    }
+
+    async fn validate_resource_config(
+        &self,
+        req: Request<pb::validate_resource_config::Request>,
+    ) -> RpcResult<pb::validate_resource_config::Response> {
+        ok(self.validate_resource_config(req.into_inner()))
+    }
+
+    async fn validate_data_resource_config(
+        &self,
+        req: Request<pb::validate_data_resource_config::Request>,
+    ) -> RpcResult<pb::validate_data_resource_config::Response> {
+        ok(self.validate_data_resource_config(req.into_inner()))
+    }
+
+    async fn upgrade_resource_state(
+        &self,
+        req: Request<pb::upgrade_resource_state::Request>,
+    ) -> RpcResult<pb::upgrade_resource_state::Response> {
+        ok(self.upgrade_resource_state(req.into_inner()))
+    }
+
+    async fn get_resource_identity_schemas(
+        &self,
+        _: Request<pb::get_resource_identity_schemas::Request>,
+    ) -> RpcResult<pb::get_resource_identity_schemas::Response> {
+        log::debug!("GetResourceIdentitySchemas");
+        ok(self.identity_response.clone())
+    }
+
+    async fn upgrade_resource_identity(
+        &self,
+        req: Request<pb::upgrade_resource_identity::Request>,
+    ) -> RpcResult<pb::upgrade_resource_identity::Response> {
+        ok(self.upgrade_resource_identity(req.into_inner()))
+    }
+
+    async fn configure_provider(
+        &self,
+        req: Request<pb::configure_provider::Request>,
+    ) -> RpcResult<pb::configure_provider::Response> {
+        ok(self.configure_provider(req.into_inner()).await)
+    }
+
+    async fn read_resource(
+        &self,
+        req: Request<pb::read_resource::Request>,
+    ) -> RpcResult<pb::read_resource::Response> {
+        ok(self.read_resource(req.into_inner()).await)
+    }
+
+    async fn plan_resource_change(
+        &self,
+        req: Request<pb::plan_resource_change::Request>,
+    ) -> RpcResult<pb::plan_resource_change::Response> {
+        ok(self.plan_resource_change(req.into_inner()).await)
+    }
+
+    async fn apply_resource_change(
+        &self,
+        req: Request<pb::apply_resource_change::Request>,
+    ) -> RpcResult<pb::apply_resource_change::Response> {
+        ok(self.apply_resource_change(req.into_inner()).await)
+    }
+
+    async fn import_resource_state(
+        &self,
+        req: Request<pb::import_resource_state::Request>,
+    ) -> RpcResult<pb::import_resource_state::Response> {
+        ok(self.import_resource_state(req.into_inner()).await)
+    }
+
+    async fn move_resource_state(
+        &self,
+        req: Request<pb::move_resource_state::Request>,
+    ) -> RpcResult<pb::move_resource_state::Response> {
+        ok(unsupported::move_resource_state(req.into_inner()))
+    }
+
+    async fn read_data_source(
+        &self,
+        req: Request<pb::read_data_source::Request>,
+    ) -> RpcResult<pb::read_data_source::Response> {
+        ok(self.read_data_source(req.into_inner()).await)
+    }
+
+    async fn generate_resource_config(
+        &self,
+        req: Request<pb::generate_resource_config::Request>,
+    ) -> RpcResult<pb::generate_resource_config::Response> {
+        ok(unsupported::generate_resource_config(req.into_inner()))
+    }
+
+    async fn validate_ephemeral_resource_config(
+        &self,
+        req: Request<pb::validate_ephemeral_resource_config::Request>,
+    ) -> RpcResult<pb::validate_ephemeral_resource_config::Response> {
+        let req = req.into_inner();
+        ok(pb::validate_ephemeral_resource_config::Response {
+            diagnostics: unsupported::unknown_type("ephemeral resource", &req.type_name),
+        })
+    }
+
+    async fn open_ephemeral_resource(
+        &self,
+        req: Request<pb::open_ephemeral_resource::Request>,
+    ) -> RpcResult<pb::open_ephemeral_resource::Response> {
+        let req = req.into_inner();
+        ok(pb::open_ephemeral_resource::Response {
+            diagnostics: unsupported::unknown_type("ephemeral resource", &req.type_name),
+            ..Default::default()
+        })
+    }
+
+    async fn renew_ephemeral_resource(
+        &self,
+        req: Request<pb::renew_ephemeral_resource::Request>,
+    ) -> RpcResult<pb::renew_ephemeral_resource::Response> {
+        let req = req.into_inner();
+        ok(pb::renew_ephemeral_resource::Response {
+            diagnostics: unsupported::unknown_type("ephemeral resource", &req.type_name),
+            ..Default::default()
+        })
+    }
+
+    async fn close_ephemeral_resource(
+        &self,
+        req: Request<pb::close_ephemeral_resource::Request>,
+    ) -> RpcResult<pb::close_ephemeral_resource::Response> {
+        let req = req.into_inner();
+        ok(pb::close_ephemeral_resource::Response {
+            diagnostics: unsupported::unknown_type("ephemeral resource", &req.type_name),
+        })
+    }
+
+    type ListResourceStream = unsupported::OneItemStream<pb::list_resource::Event>;
+
+    async fn list_resource(
+        &self,
+        req: Request<pb::list_resource::Request>,
+    ) -> RpcResult<Self::ListResourceStream> {
+        let req = req.into_inner();
+        ok(unsupported::one_item(pb::list_resource::Event {
+            diagnostic: unsupported::unknown_type("list resource", &req.type_name),
+            ..Default::default()
+        }))
+    }
+
+    async fn validate_list_resource_config(
+        &self,
+        req: Request<pb::validate_list_resource_config::Request>,
+    ) -> RpcResult<pb::validate_list_resource_config::Response> {
+        let req = req.into_inner();
+        ok(pb::validate_list_resource_config::Response {
+            diagnostics: unsupported::unknown_type("list resource", &req.type_name),
+        })
+    }
+
+    async fn get_functions(
+        &self,
+        _: Request<pb::get_functions::Request>,
+    ) -> RpcResult<pb::get_functions::Response> {
+        ok(pb::get_functions::Response::default())
+    }
+
+    async fn call_function(
+        &self,
+        req: Request<pb::call_function::Request>,
+    ) -> RpcResult<pb::call_function::Response> {
+        ok(unsupported::call_function(req.into_inner()))
+    }
+
+    async fn validate_state_store_config(
+        &self,
+        req: Request<pb::validate_state_store::Request>,
+    ) -> RpcResult<pb::validate_state_store::Response> {
+        let req = req.into_inner();
+        ok(pb::validate_state_store::Response {
+            diagnostics: unsupported::unknown_type("state store", &req.type_name),
+        })
+    }
+
+    async fn configure_state_store(
+        &self,
+        req: Request<pb::configure_state_store::Request>,
+    ) -> RpcResult<pb::configure_state_store::Response> {
+        let req = req.into_inner();
+        ok(pb::configure_state_store::Response {
+            diagnostics: unsupported::unknown_type("state store", &req.type_name),
+            ..Default::default()
+        })
+    }
+
+    type ReadStateBytesStream = unsupported::OneItemStream<pb::read_state_bytes::Response>;
+
+    async fn read_state_bytes(
+        &self,
+        req: Request<pb::read_state_bytes::Request>,
+    ) -> RpcResult<Self::ReadStateBytesStream> {
+        let req = req.into_inner();
+        ok(unsupported::one_item(pb::read_state_bytes::Response {
+            diagnostics: unsupported::unknown_type("state store", &req.type_name),
+            ..Default::default()
+        }))
+    }
+
+    async fn write_state_bytes(
+        &self,
+        req: Request<Streaming<pb::write_state_bytes::RequestChunk>>,
+    ) -> RpcResult<pb::write_state_bytes::Response> {
+        let mut stream = req.into_inner();
+        let type_name = match stream.message().await {
+            Ok(Some(chunk)) => chunk.meta.map(|m| m.type_name).unwrap_or_default(),
+            _ => String::new(),
+        };
+        ok(pb::write_state_bytes::Response {
+            diagnostics: unsupported::unknown_type("state store", &type_name),
+        })
+    }
+
+    async fn lock_state(
+        &self,
+        req: Request<pb::lock_state::Request>,
+    ) -> RpcResult<pb::lock_state::Response> {
+        let req = req.into_inner();
+        ok(pb::lock_state::Response {
+            diagnostics: unsupported::unknown_type("state store", &req.type_name),
+            ..Default::default()
+        })
+    }
+
+    async fn unlock_state(
+        &self,
+        req: Request<pb::unlock_state::Request>,
+    ) -> RpcResult<pb::unlock_state::Response> {
+        let req = req.into_inner();
+        ok(pb::unlock_state::Response {
+            diagnostics: unsupported::unknown_type("state store", &req.type_name),
+        })
+    }
+
+    async fn get_states(
+        &self,
+        req: Request<pb::get_states::Request>,
+    ) -> RpcResult<pb::get_states::Response> {
+        let req = req.into_inner();
+        ok(pb::get_states::Response {
+            diagnostics: unsupported::unknown_type("state store", &req.type_name),
+            ..Default::default()
+        })
+    }
+
+    async fn delete_state(
+        &self,
+        req: Request<pb::delete_state::Request>,
+    ) -> RpcResult<pb::delete_state::Response> {
+        let req = req.into_inner();
+        ok(pb::delete_state::Response {
+            diagnostics: unsupported::unknown_type("state store", &req.type_name),
+        })
+    }
+
+    async fn plan_action(
+        &self,
+        req: Request<pb::plan_action::Request>,
+    ) -> RpcResult<pb::plan_action::Response> {
+        let req = req.into_inner();
+        ok(pb::plan_action::Response {
+            diagnostics: unsupported::unknown_type("action", &req.action_type),
+            ..Default::default()
+        })
+    }
+
+    type InvokeActionStream = unsupported::OneItemStream<pb::invoke_action::Event>;
+
+    async fn invoke_action(
+        &self,
+        req: Request<pb::invoke_action::Request>,
+    ) -> RpcResult<Self::InvokeActionStream> {
+        let req = req.into_inner();
+        ok(unsupported::one_item(pb::invoke_action::Event {
+            r#type: Some(pb::invoke_action::event::Type::Completed(
+                pb::invoke_action::event::Completed {
+                    diagnostics: unsupported::unknown_type("action", &req.action_type),
+                },
+            )),
+        }))
+    }
+
+    async fn validate_action_config(
+        &self,
+        req: Request<pb::validate_action_config::Request>,
+    ) -> RpcResult<pb::validate_action_config::Response> {
+        let req = req.into_inner();
+        ok(pb::validate_action_config::Response {
+            diagnostics: unsupported::unknown_type("action", &req.type_name),
+        })
+    }
+
+    async fn stop_provider(
+        &self,
+        _: Request<pb::stop_provider::Request>,
+    ) -> RpcResult<pb::stop_provider::Response> {
+        ok(self.stop_provider())
+    }
+}

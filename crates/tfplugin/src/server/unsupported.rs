@@ -1,0 +1,81 @@
+//! RPCs for features this provider framework does not offer: moving state between
+//! resource types, generating configuration, provider functions, and the ephemeral,
+//! list, action and state-store types (Terraform only calls those for types a provider
+//! declares, so an answer names the unknown type).
+
+use tonic::Status;
+
+use crate::diag::Diagnostics;
+use crate::proto::tfplugin6 as pb;
+
+use super::convert::diagnostics_to_proto;
+
+/// A stream answering a streaming RPC with one message.
+pub type OneItemStream<T> = tokio_stream::Once<Result<T, Status>>;
+
+pub(super) fn one_item<T>(item: T) -> OneItemStream<T> {
+    tokio_stream::once(Ok(item))
+}
+
+/// The error for a request about a `kind` type the provider does not declare.
+pub(super) fn unknown_type(kind: &str, type_name: &str) -> Vec<pb::Diagnostic> {
+    log::debug!("request for unknown {kind} type {type_name:?}");
+    let mut diags = Diagnostics::new();
+    diags.error(
+        format!("Unknown {kind} type"),
+        format!("This provider has no {kind} type {type_name:?}; it declares no {kind}s."),
+    );
+    diagnostics_to_proto(diags)
+}
+
+pub(super) fn move_resource_state(
+    req: pb::move_resource_state::Request,
+) -> pb::move_resource_state::Response {
+    log::debug!(
+        "MoveResourceState {} -> {}",
+        req.source_type_name,
+        req.target_type_name
+    );
+    let mut diags = Diagnostics::new();
+    diags.error(
+        "Moving resource state is not supported",
+        format!(
+            "This provider cannot move state from {:?} (provider {}) to {:?}. Remove the `moved` block and import the object as {:?} instead.",
+            req.source_type_name, req.source_provider_address, req.target_type_name, req.target_type_name
+        ),
+    );
+    pb::move_resource_state::Response {
+        diagnostics: diagnostics_to_proto(diags),
+        ..Default::default()
+    }
+}
+
+pub(super) fn generate_resource_config(
+    req: pb::generate_resource_config::Request,
+) -> pb::generate_resource_config::Response {
+    let mut diags = Diagnostics::new();
+    diags.error(
+        "Generating configuration is not supported",
+        format!(
+            "This provider does not generate configuration for {:?}; write the resource block by hand.",
+            req.type_name
+        ),
+    );
+    pb::generate_resource_config::Response {
+        diagnostics: diagnostics_to_proto(diags),
+        ..Default::default()
+    }
+}
+
+pub(super) fn call_function(req: pb::call_function::Request) -> pb::call_function::Response {
+    pb::call_function::Response {
+        result: None,
+        error: Some(pb::FunctionError {
+            text: format!(
+                "This provider declares no functions; {:?} is unknown.",
+                req.name
+            ),
+            function_argument: None,
+        }),
+    }
+}
