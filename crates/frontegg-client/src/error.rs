@@ -220,10 +220,9 @@ impl fmt::Display for Error {
                 "Frontegg rejected the credentials: {} {} answered {status}",
                 self.method, self.path
             )?,
-            (ErrorKind::RateLimited, Some(status)) => write!(
-                f,
-                "{call} hit Frontegg's rate limit ({status}) and was not repeated any more"
-            )?,
+            (ErrorKind::RateLimited, Some(status)) => {
+                write!(f, "{call} hit Frontegg's rate limit ({status})")?
+            }
             (_, Some(status)) => write!(f, "{call} failed with {status}")?,
             (ErrorKind::Timeout, None) => write!(f, "{call} timed out")?,
             (ErrorKind::Transport, None) => write!(f, "{call} got no answer")?,

@@ -790,3 +790,90 @@ async fn environment_header_and_user_agent_are_sent_on_every_call() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_request_without_an_answer_in_time_is_retried() {
+    let emulator = start().await;
+    let client = Client::new(config(&emulator).with_request_timeout(Duration::from_millis(300)))
+        .expect("client");
+    let cancel = CancellationToken::new();
+    client.authenticate(&cancel).await.expect("authenticates");
+    emulator.inject_fault(Fault {
+        method: "GET".to_string(),
+        path: BASE.to_string(),
+        times: 1,
+        action: FaultAction::Delay,
+        delay_ms: 3_000,
+    });
+    let listed = tokio::time::timeout(Duration::from_secs(10), client.list_integrations(&cancel))
+        .await
+        .expect("does not wait for the slow answer")
+        .expect("the repeat is answered");
+    assert!(listed.is_empty());
+}
+
+#[tokio::test]
+async fn a_create_that_times_out_is_not_duplicated() {
+    let emulator = start().await;
+    let client = Client::new(config(&emulator).with_request_timeout(Duration::from_millis(300)))
+        .expect("client");
+    let cancel = CancellationToken::new();
+    client.authenticate(&cancel).await.expect("authenticates");
+    // The first POST is applied only after the client stopped waiting for it.
+    emulator.inject_fault(Fault {
+        method: "POST".to_string(),
+        path: BASE.to_string(),
+        times: 1,
+        action: FaultAction::Delay,
+        delay_ms: 1_000,
+    });
+    let created = client
+        .create_integration(&create_body(&confluence(&emulator)), &cancel)
+        .await
+        .expect("created once");
+    // Let the slow first POST finish, if the server still processes it.
+    tokio::time::sleep(Duration::from_millis(1_200)).await;
+    let log = emulator.requests();
+    let posts = calls(&log, "POST", BASE);
+    assert_eq!(
+        posts.iter().filter(|r| r.status == 201).count(),
+        1,
+        "{:?}",
+        summary(&log)
+    );
+    assert!(
+        summary(&log).contains(&format!("GET {BASE} 200")),
+        "the client checked before sending the create again: {:?}",
+        summary(&log)
+    );
+    let stored = emulator.integrations(ENV);
+    assert_eq!(stored.len(), 1, "no duplicate");
+    assert_eq!(stored[0]["id"], created.id.as_str());
+}
+
+#[tokio::test]
+async fn an_unreachable_server_is_a_transport_error_after_bounded_retries() {
+    let emulator = start().await;
+    let base_url = emulator.base_url();
+    emulator.shutdown().await;
+    let cfg = ClientConfig::new(CLIENT_ID, SECRET)
+        .with_base_url(&base_url)
+        .expect("url")
+        .with_retry_policy(fast_policy());
+    let error = Client::new(cfg)
+        .expect("client")
+        .list_integrations(&CancellationToken::new())
+        .await
+        .expect_err("nobody listens");
+    assert_eq!(error.kind, ErrorKind::Transport);
+    assert_eq!(error.path, AUTH);
+    let text = error.to_string();
+    assert!(text.contains("could not connect"), "{text}");
+    assert!(
+        text.contains(&format!(
+            "gave up after {} attempts",
+            1 + fast_policy().max_retries
+        )),
+        "{text}"
+    );
+}
