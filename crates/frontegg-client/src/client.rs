@@ -307,7 +307,10 @@ impl Client {
                         }
                     }
                 }
-                ErrorKind::Cancelled if lost_answers > 0 || error.status.is_none() => {
+                // Cancelled while the POST was in flight (not while waiting): it may have landed.
+                ErrorKind::Cancelled
+                    if lost_answers > 0 || (error.path == call.path && error.hint.is_none()) =>
+                {
                     return Err(error.with_hint(
                         "the integration may have been created all the same; if a later create \
                          reports a conflict, import the existing integration",
@@ -428,11 +431,18 @@ impl Client {
     }
 
     /// Drops the token if it is still the one that was refused.
-    async fn forget_token(&self, generation: u64) {
-        let mut guard = self.inner.token.lock().await;
+    async fn forget_token(&self, generation: u64, op: &Op<'_>) -> Result<(), Error> {
+        let mut guard = tokio::select! {
+            biased;
+            _ = op.cancel.cancelled() => {
+                return Err(Error::cancelled("POST", AUTH_PATH, Some("while waiting for authentication")));
+            }
+            guard = self.inner.token.lock() => guard,
+        };
         if guard.as_ref().is_some_and(|t| t.generation == generation) {
             *guard = None;
         }
+        Ok(())
     }
 
     async fn request_token(&self, op: &Op<'_>) -> Result<Token, Error> {
@@ -552,7 +562,7 @@ impl Client {
             if status == 401 && call.authenticated && !reauthenticated {
                 reauthenticated = true;
                 if let Some(token) = &token {
-                    self.forget_token(token.generation).await;
+                    self.forget_token(token.generation, op).await?;
                 }
                 log::debug!("Frontegg API {method} {path}: token refused; authenticating again");
                 continue;
