@@ -5,6 +5,7 @@
 use std::io::Write as _;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::task::JoinHandle;
@@ -16,6 +17,8 @@ use crate::proto::plugin::grpc_broker_server::GrpcBrokerServer;
 use crate::proto::plugin::grpc_controller_server::GrpcControllerServer;
 use crate::proto::plugin::grpc_stdio_server::GrpcStdioServer;
 use crate::proto::tfplugin6::provider_server::{Provider as ProviderRpc, ProviderServer};
+use crate::resource::Provider;
+use crate::server::ProviderService;
 use crate::transport::handshake::{self, HandshakeEnv, HandshakeError};
 use crate::transport::{incoming, services, tls};
 
@@ -74,6 +77,33 @@ async fn router<S: ProviderRpc>(
             shutdown: shutdown.clone(),
         }))
         .add_service(health_service)
+}
+
+/// Serves `provider` as the process's main job (see [`serve_service`] for the modes) and
+/// returns the process exit code. The provider's schemas are checked first: a schema
+/// that breaks Terraform's rules is reported on stderr and the process exits with 1.
+pub async fn serve(provider: Arc<dyn Provider>, cfg: ServeConfig) -> ExitCode {
+    match ProviderService::new(provider) {
+        Ok(service) => serve_service(service, cfg).await,
+        Err(e) => {
+            crate::log::init_from_env(cfg.provider_address);
+            log::error!("{e}");
+            eprintln!("{}: {e}", cfg.binary_name());
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Serves `provider` in-process in debug mode (see [`serve_debug_service`]): for tests,
+/// which connect to [`DebugServer::addr`] or hand [`DebugServer::reattach_json`] to
+/// Terraform as `TF_REATTACH_PROVIDERS`. Fails on invalid schemas or if 127.0.0.1 has no
+/// free port.
+pub async fn serve_debug(
+    provider: Arc<dyn Provider>,
+    cfg: ServeConfig,
+) -> std::io::Result<DebugServer> {
+    let service = ProviderService::new(provider).map_err(std::io::Error::other)?;
+    serve_debug_service(service, cfg).await
 }
 
 /// Serves `provider` as the process's main job and returns the process exit code.
