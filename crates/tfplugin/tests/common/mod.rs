@@ -1,0 +1,346 @@
+//! A small provider for driving `ProviderService` through its gRPC trait methods.
+//!
+//! `test_widget` covers the attribute kinds the server has rules for:
+//! `id` computed + use_state_for_unknown, `name` required, `size` optional+computed with
+//! a default, `etag` computed (no use_state_for_unknown), `token` sensitive,
+//! `secret_wo` write-only (alternative: `token`) with `secret_wo_version`, `tags` a set
+//! of strings, `region` requires_replace. Its identity is `{ id }`.
+//!
+//! Special names steer its behaviour: `invalid` fails validation, `warn` warns,
+//! `panic` panics in create, `slow` waits for cancellation in create,
+//! `leave_unknown` returns the plan unchanged (with unknowns) from create.
+#![allow(dead_code, reason = "each test file uses part of the harness")]
+
+use std::any::Any;
+use std::sync::{Arc, Mutex};
+
+use tfplugin::proto::tfplugin6 as pb;
+use tfplugin::schema::{Attribute, Block, Schema};
+use tfplugin::{
+    ApplyRequest, Context, DataSource, Diagnostics, PlanRequest, Provider, ProviderService,
+    Resource, async_trait,
+};
+use tfvalue::{AttributePath, Type, Value, msgpack};
+use tokio::sync::Notify;
+
+pub const WIDGET: &str = "test_widget";
+pub const LOOKUP: &str = "test_lookup";
+
+/// What the test resource saw and should do.
+#[derive(Default)]
+pub struct Behaviour {
+    /// `read` reports the object gone.
+    pub gone: Mutex<bool>,
+    /// The write-only secret the last create or update received.
+    pub secret_seen: Mutex<Option<String>>,
+    /// Whether `delete` ran.
+    pub deleted: Mutex<bool>,
+    /// Notified when a `slow` create has started.
+    pub slow_started: Notify,
+}
+
+pub struct TestProvider {
+    pub behaviour: Arc<Behaviour>,
+}
+
+pub struct Widget {
+    behaviour: Arc<Behaviour>,
+}
+
+pub struct Lookup;
+
+pub fn widget_schema() -> Schema {
+    Schema::new(
+        1,
+        Block::new([
+            Attribute::new("id", Type::String)
+                .computed()
+                .use_state_for_unknown(),
+            Attribute::new("name", Type::String).required(),
+            Attribute::new("size", Type::Number)
+                .optional()
+                .computed()
+                .default(Value::from(3)),
+            Attribute::new("etag", Type::String).computed(),
+            Attribute::new("token", Type::String).optional().sensitive(),
+            Attribute::new("secret_wo", Type::String)
+                .optional()
+                .sensitive()
+                .write_only()
+                .write_only_alternative("token"),
+            Attribute::new("secret_wo_version", Type::Number).optional(),
+            Attribute::new("tags", Type::set(Type::String)).optional(),
+            Attribute::new("region", Type::String)
+                .optional()
+                .requires_replace(),
+        ])
+        .description("A widget."),
+    )
+}
+
+pub fn widget_type() -> Type {
+    widget_schema().value_type()
+}
+
+pub fn identity_type() -> Type {
+    Type::object([("id", Type::String)])
+}
+
+/// A widget object: the given attributes, every other one null.
+pub fn widget(attrs: &[(&str, Value)]) -> Value {
+    let Type::Object(types) = widget_type() else {
+        unreachable!()
+    };
+    let mut v = Value::object(types.keys().map(|k| (k.clone(), Value::Null)));
+    for (k, val) in attrs {
+        assert!(types.contains_key(*k), "no attribute {k}");
+        v.set_attr(k, val.clone());
+    }
+    v
+}
+
+pub fn s(v: &str) -> Value {
+    Value::from(v)
+}
+
+pub fn n(v: i64) -> Value {
+    Value::from(v)
+}
+
+/// A msgpack `DynamicValue` of `v`.
+pub fn dv(v: &Value, ty: &Type) -> Option<pb::DynamicValue> {
+    Some(pb::DynamicValue {
+        msgpack: msgpack::encode(v, ty).expect("encodable"),
+        json: Vec::new(),
+    })
+}
+
+pub fn widget_dv(v: &Value) -> Option<pb::DynamicValue> {
+    dv(v, &widget_type())
+}
+
+/// Decodes a `DynamicValue` the server sent (it must be msgpack).
+pub fn decode(v: &Option<pb::DynamicValue>, ty: &Type) -> Value {
+    let v = v.as_ref().expect("a DynamicValue");
+    assert!(v.json.is_empty(), "the server answers msgpack only");
+    msgpack::decode(&v.msgpack, ty).expect("decodable")
+}
+
+pub fn decode_widget(v: &Option<pb::DynamicValue>) -> Value {
+    decode(v, &widget_type())
+}
+
+pub fn identity_dv(id: &str) -> Option<pb::ResourceIdentityData> {
+    Some(pb::ResourceIdentityData {
+        identity_data: dv(&Value::object([("id", s(id))]), &identity_type()),
+    })
+}
+
+pub fn decode_identity(v: &Option<pb::ResourceIdentityData>) -> Value {
+    decode(
+        &v.as_ref().expect("an identity").identity_data,
+        &identity_type(),
+    )
+}
+
+pub fn capabilities(write_only: bool) -> Option<pb::ClientCapabilities> {
+    Some(pb::ClientCapabilities {
+        deferral_allowed: false,
+        write_only_attributes_allowed: write_only,
+    })
+}
+
+/// A wire attribute path of attribute names.
+pub fn wire_path(names: &[&str]) -> Option<pb::AttributePath> {
+    Some(pb::AttributePath {
+        steps: names
+            .iter()
+            .map(|n| pb::attribute_path::Step {
+                selector: Some(pb::attribute_path::step::Selector::AttributeName(
+                    (*n).to_owned(),
+                )),
+            })
+            .collect(),
+    })
+}
+
+/// Summaries of the error diagnostics.
+pub fn errors(diags: &[pb::Diagnostic]) -> Vec<String> {
+    diags
+        .iter()
+        .filter(|d| d.severity == pb::diagnostic::Severity::Error as i32)
+        .map(|d| d.summary.clone())
+        .collect()
+}
+
+pub fn new_service() -> (ProviderService, Arc<Behaviour>) {
+    let behaviour = Arc::new(Behaviour::default());
+    let provider = TestProvider {
+        behaviour: behaviour.clone(),
+    };
+    let service = ProviderService::new(Arc::new(provider)).expect("valid schemas");
+    (service, behaviour)
+}
+
+#[async_trait]
+impl Provider for TestProvider {
+    fn schema(&self) -> Schema {
+        Schema::new(
+            0,
+            Block::new([Attribute::new("endpoint", Type::String).optional()]),
+        )
+    }
+
+    async fn configure(
+        &self,
+        _ctx: &Context,
+        config: &Value,
+        _diags: &mut Diagnostics,
+    ) -> Option<Arc<dyn Any + Send + Sync>> {
+        let endpoint = config.attr("endpoint").as_str().unwrap_or("default");
+        Some(Arc::new(endpoint.to_owned()))
+    }
+
+    fn resources(&self) -> Vec<Arc<dyn Resource>> {
+        vec![Arc::new(Widget {
+            behaviour: self.behaviour.clone(),
+        })]
+    }
+
+    fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
+        vec![Arc::new(Lookup)]
+    }
+}
+
+/// Fills in what the remote side computes: the id (kept if known), the etag.
+fn computed(planned: &Value, ctx: &Context, etag: &str) -> Value {
+    let mut state = planned.clone();
+    if state.attr("id").is_unknown() {
+        state.set_attr("id", s("w-1"));
+    }
+    let endpoint = ctx
+        .provider_data::<String>()
+        .map_or_else(|| "unconfigured".to_owned(), |e| (*e).clone());
+    state.set_attr("etag", Value::from(format!("{endpoint}/{etag}")));
+    state
+}
+
+#[async_trait]
+impl Resource for Widget {
+    fn type_name(&self) -> &'static str {
+        WIDGET
+    }
+
+    fn schema(&self) -> Schema {
+        widget_schema()
+    }
+
+    fn identity_schema(&self) -> Option<Schema> {
+        Some(Schema::new(
+            0,
+            Block::new([Attribute::new("id", Type::String).required()]),
+        ))
+    }
+
+    fn validate(&self, _ctx: &Context, config: &Value, diags: &mut Diagnostics) {
+        match config.attr("name").as_str() {
+            Some("invalid") => diags.error_at(
+                AttributePath::attr("name"),
+                "Invalid name",
+                "The name \"invalid\" is not allowed.",
+            ),
+            Some("warn") => diags.warning("Odd name", "Are you sure?"),
+            _ => {}
+        }
+    }
+
+    async fn modify_plan(
+        &self,
+        _ctx: &Context,
+        _req: &PlanRequest,
+        _planned: &mut Value,
+        _diags: &mut Diagnostics,
+    ) {
+    }
+
+    async fn create(&self, ctx: &Context, req: &ApplyRequest, diags: &mut Diagnostics) -> Value {
+        *self.behaviour.secret_seen.lock().unwrap() =
+            req.config.attr("secret_wo").as_str().map(str::to_owned);
+        match req.planned.attr("name").as_str() {
+            Some("panic") => panic!("widget factory exploded"),
+            Some("slow") => {
+                self.behaviour.slow_started.notify_one();
+                ctx.cancelled().cancelled().await;
+                diags.error("Create cancelled", "Terraform asked the provider to stop.");
+                Value::Null
+            }
+            Some("leave_unknown") => req.planned.clone(),
+            _ => computed(&req.planned, ctx, "1"),
+        }
+    }
+
+    async fn read(&self, _ctx: &Context, state: &Value, _diags: &mut Diagnostics) -> Value {
+        if *self.behaviour.gone.lock().unwrap() {
+            return Value::Null;
+        }
+        let mut state = state.clone();
+        // The remote side echoes the secret back; the server must not store it.
+        state.set_attr("secret_wo", s("echoed-secret"));
+        state
+    }
+
+    async fn update(&self, ctx: &Context, req: &ApplyRequest, _diags: &mut Diagnostics) -> Value {
+        *self.behaviour.secret_seen.lock().unwrap() =
+            req.config.attr("secret_wo").as_str().map(str::to_owned);
+        let mut state = computed(&req.planned, ctx, "2");
+        state.set_attr("secret_wo", s("echoed-secret"));
+        state
+    }
+
+    async fn delete(&self, _ctx: &Context, _prior: &Value, _diags: &mut Diagnostics) {
+        *self.behaviour.deleted.lock().unwrap() = true;
+    }
+
+    async fn import(&self, _ctx: &Context, id: &str, diags: &mut Diagnostics) -> Value {
+        if id == "missing" {
+            return Value::Null;
+        }
+        if id.is_empty() {
+            diags.error("Empty id", "");
+            return Value::Null;
+        }
+        widget(&[("id", s(id)), ("secret_wo", s("echoed-secret"))])
+    }
+
+    fn identity(&self, state: &Value) -> Option<Value> {
+        Some(Value::object([("id", state.attr("id").clone())]))
+    }
+
+    fn import_id_from_identity(&self, identity: &Value) -> Option<String> {
+        identity.attr("id").as_str().map(str::to_owned)
+    }
+}
+
+#[async_trait]
+impl DataSource for Lookup {
+    fn type_name(&self) -> &'static str {
+        LOOKUP
+    }
+
+    fn schema(&self) -> Schema {
+        Schema::new(
+            0,
+            Block::new([
+                Attribute::new("name", Type::String).required(),
+                Attribute::new("value", Type::String).computed(),
+            ]),
+        )
+    }
+
+    async fn read(&self, _ctx: &Context, config: &Value, _diags: &mut Diagnostics) -> Value {
+        let mut state = config.clone();
+        let name = config.attr("name").as_str().unwrap_or_default();
+        state.set_attr("value", Value::from(format!("value-of-{name}")));
+        state
+    }
+}
