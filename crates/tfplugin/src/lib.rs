@@ -15,8 +15,8 @@ pub mod testing;
 pub mod transport;
 
 pub use serve::{
-    DebugServer, PluginServer, ServeConfig, serve, serve_debug, serve_debug_service,
-    serve_service, start_plugin_service,
+    DebugServer, PluginServer, ServeConfig, serve, serve_debug, serve_debug_service, serve_service,
+    start_plugin_service,
 };
 
 pub use async_trait::async_trait;
