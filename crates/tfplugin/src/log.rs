@@ -14,7 +14,8 @@ use std::io::Write as _;
 use log::{Level, LevelFilter, Log, Metadata, Record};
 use serde_json::{Map, Value};
 
-/// Crates whose own records are capped at `debug` even under `TF_LOG=TRACE`.
+/// Transport crates whose own records (TLS handshake details, HTTP/2 frames) are capped
+/// at `info` even under `TF_LOG=DEBUG`/`TRACE`; their warnings and errors still show.
 const NOISY_PREFIXES: [&str; 7] = ["rustls", "h2", "hyper", "tower", "tonic", "mio", "want"];
 
 /// Writes hclog JSON lines to stderr.
@@ -107,7 +108,7 @@ impl Log for HclogLogger {
                 .strip_prefix(p)
                 .is_some_and(|rest| rest.is_empty() || rest.starts_with("::"))
         });
-        !(noisy && metadata.level() > Level::Debug)
+        !(noisy && metadata.level() > Level::Info)
     }
 
     fn log(&self, record: &Record<'_>) {
@@ -246,7 +247,9 @@ mod tests {
         let meta = |level, target| Metadata::builder().level(level).target(target).build();
         assert!(logger.enabled(&meta(Level::Trace, "tfplugin::server")));
         assert!(!logger.enabled(&meta(Level::Trace, "rustls::conn")));
-        assert!(logger.enabled(&meta(Level::Debug, "rustls::conn")));
+        assert!(!logger.enabled(&meta(Level::Debug, "h2::codec::framed_write")));
+        assert!(logger.enabled(&meta(Level::Info, "rustls::conn")));
+        assert!(logger.enabled(&meta(Level::Warn, "h2")));
         assert!(logger.enabled(&meta(Level::Trace, "rustlsish")));
         let quiet = HclogLogger::new("m", LevelFilter::Warn);
         assert!(!quiet.enabled(&meta(Level::Info, "tfplugin")));
