@@ -522,6 +522,7 @@ impl Client {
                     path,
                     self.inner.operation_budget,
                     None,
+                    None,
                 ));
             }
             let timeout = self.inner.request_timeout.min(remaining);
@@ -628,6 +629,7 @@ impl Client {
                 call.method.as_str(),
                 &call.path,
                 self.inner.operation_budget,
+                Some(wait),
                 Some(last),
             )),
         }

@@ -105,13 +105,23 @@ impl Error {
         e
     }
 
+    /// The operation's budget cannot cover what is left to do. `wait`: the wait that would not
+    /// fit (`None`: the budget is spent); `last`: the answer that asked for the wait.
     pub(crate) fn over_budget(
         method: &str,
         path: &str,
         budget: Duration,
+        wait: Option<Duration>,
         last: Option<Error>,
     ) -> Error {
-        let budget_text = format!("the operation's time budget of {} ran out", human(budget));
+        let budget_text = match wait {
+            Some(wait) => format!(
+                "the next attempt (in {}) would come after the operation's time budget of {} ends",
+                human(wait),
+                human(budget)
+            ),
+            None => format!("the operation's time budget of {} ran out", human(budget)),
+        };
         match last {
             Some(mut last) => {
                 last.hint = Some(match last.hint.take() {
@@ -162,12 +172,10 @@ impl Error {
     /// Replaces every occurrence of these secrets in the texts (defence in depth: a server
     /// could echo a value back in an error message).
     pub(crate) fn redact(mut self, secrets: &[&str]) -> Error {
-        for secret in secrets.iter().filter(|s| !s.is_empty()) {
-            let details = &mut *self.0;
-            for text in details.messages.iter_mut().chain(details.hint.iter_mut()) {
-                if text.contains(secret) {
-                    *text = text.replace(secret, "<redacted>");
-                }
+        let details = &mut *self.0;
+        for text in details.messages.iter_mut().chain(details.hint.iter_mut()) {
+            for secret in secrets {
+                *text = scrub(text, secret);
             }
         }
         self
@@ -184,6 +192,38 @@ impl Error {
             }
         })
     }
+}
+
+/// Replaces `secret` in `text` with `<redacted>`. Long secrets are replaced wherever they
+/// occur; short ones only as a whole word, so that a secret like `abc` does not garble the text.
+fn scrub(text: &str, secret: &str) -> String {
+    const LONG: usize = 8;
+    if secret.is_empty() || !text.contains(secret) {
+        return text.to_string();
+    }
+    if secret.len() >= LONG {
+        return text.replace(secret, "<redacted>");
+    }
+    let is_word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '-');
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(secret) {
+        let before = if at > 0 {
+            rest[..at].chars().last()
+        } else {
+            out.chars().last()
+        };
+        let after = rest[at + secret.len()..].chars().next();
+        out.push_str(&rest[..at]);
+        if is_word(before) || is_word(after) {
+            out.push_str(secret);
+        } else {
+            out.push_str("<redacted>");
+        }
+        rest = &rest[at + secret.len()..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// `1m 30s`, `300ms`, `5m`.
@@ -311,11 +351,24 @@ mod tests {
     }
 
     #[test]
+    fn short_secrets_are_redacted_only_as_whole_words() {
+        assert_eq!(scrub("name y is bad", "y"), "name <redacted> is bad");
+        assert_eq!(scrub("already exists", "y"), "already exists");
+        assert_eq!(scrub("y", "y"), "<redacted>");
+        assert_eq!(scrub("key=y,", "y"), "key=<redacted>,");
+        assert_eq!(
+            scrub("a-long-secret-value!", "long-secret-value"),
+            "a-<redacted>!"
+        );
+        assert_eq!(scrub("nothing", ""), "nothing");
+    }
+
+    #[test]
     fn budget_and_durations() {
         assert_eq!(human(Duration::from_secs(300)), "5m");
         assert_eq!(human(Duration::from_secs(90)), "1m 30s");
         assert_eq!(human(Duration::from_millis(250)), "250ms");
-        let e = Error::over_budget("GET", "/x", Duration::from_secs(300), None);
+        let e = Error::over_budget("GET", "/x", Duration::from_secs(300), None, None);
         assert_eq!(e.kind, ErrorKind::Timeout);
         assert!(e.to_string().contains("time budget of 5m ran out"), "{e}");
         assert!(Error::cancelled("GET", "/x", None).is_cancelled());
