@@ -801,3 +801,80 @@ fn holds(found: &VendorIntegration, sent: &CreateVendorIntegration) -> bool {
             == Some(sent.oauth_configurations.client_id.as_str())
         && a == b
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::{OauthConfiguration, OauthConfigurationView};
+
+    fn sent() -> CreateVendorIntegration {
+        CreateVendorIntegration {
+            name: "Confluence".into(),
+            description: None,
+            frontegg_integration_id: "cat".into(),
+            is_active: true,
+            oauth_configurations: OauthConfiguration {
+                client_id: "atl".into(),
+                client_secret: Secret::new("s3cr3t-value"),
+            },
+            scopes: vec!["b".into(), "a".into()],
+        }
+    }
+
+    fn found() -> VendorIntegration {
+        VendorIntegration {
+            id: "i1".into(),
+            name: "Confluence".into(),
+            description: Some(String::new()),
+            frontegg_integration_id: "cat".into(),
+            authentication_type: "behalf-of-user".into(),
+            is_active: true,
+            oauth_configurations: Some(OauthConfigurationView {
+                client_id: "atl".into(),
+            }),
+            scopes: vec!["a".into(), "b".into(), "a".into()],
+            created_at: None,
+            updated_at: None,
+        }
+    }
+
+    #[test]
+    fn an_integration_holds_what_was_sent_regardless_of_scope_order() {
+        assert!(holds(&found(), &sent()));
+    }
+
+    #[test]
+    fn another_client_id_or_name_is_someone_elses_integration() {
+        let mut other = found();
+        other.oauth_configurations = Some(OauthConfigurationView {
+            client_id: "other".into(),
+        });
+        assert!(!holds(&other, &sent()));
+        let mut renamed = found();
+        renamed.name = "Wiki".into();
+        assert!(!holds(&renamed, &sent()));
+        let mut no_oauth = found();
+        no_oauth.oauth_configurations = None;
+        assert!(!holds(&no_oauth, &sent()));
+    }
+
+    #[test]
+    fn client_debug_shows_no_secret() {
+        let client = Client::new(ClientConfig::new("id", "frontegg-api-key")).expect("client");
+        let debug = format!("{client:?}");
+        assert!(!debug.contains("frontegg-api-key"), "{debug}");
+        assert!(debug.contains("https://api.frontegg.com"), "{debug}");
+    }
+
+    #[test]
+    fn empty_credentials_are_a_configuration_error() {
+        let error = Client::new(ClientConfig::new("", "k")).expect_err("no client id");
+        assert_eq!(error.kind, ErrorKind::Config);
+        let error = Client::new(ClientConfig::new("id", "  ")).expect_err("no secret");
+        assert!(error.to_string().contains("secret is empty"), "{error}");
+        let error =
+            Client::new(ClientConfig::new("id", "k").with_environment_id(Some("a\nb".into())))
+                .expect_err("not a header value");
+        assert!(error.to_string().contains("environment_id"), "{error}");
+    }
+}

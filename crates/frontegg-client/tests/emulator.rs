@@ -9,7 +9,7 @@ use frontegg_client::{
 };
 use frontegg_emulator::{
     AccountConfig, Emulator, EmulatorConfig, EnvironmentConfig, Fault, FaultAction, LoggedRequest,
-    fingerprint,
+    RateLimit, fingerprint,
 };
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
@@ -249,6 +249,34 @@ async fn rate_limit_waits_until_x_rate_limit_reset() {
         started.elapsed() < Duration::from_secs(20),
         "Retry-After was not used"
     );
+}
+
+#[tokio::test]
+async fn the_emulators_rate_limit_is_waited_out() {
+    let emulator = start().await;
+    let client = client(&emulator);
+    let cancel = CancellationToken::new();
+    client.authenticate(&cancel).await.expect("authenticates");
+    emulator.set_rate_limit(Some(RateLimit {
+        requests: 2,
+        window_secs: 1,
+    }));
+    emulator.clear_requests();
+    for _ in 0..4 {
+        client
+            .list_integrations(&cancel)
+            .await
+            .expect("every call gets through");
+    }
+    emulator.set_rate_limit(None);
+    let log = emulator.requests();
+    let statuses: Vec<u16> = log.iter().map(|r| r.status).collect();
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 200).count(),
+        4,
+        "{statuses:?}"
+    );
+    assert!(statuses.contains(&429), "the limit was hit: {statuses:?}");
 }
 
 #[tokio::test]
