@@ -3,18 +3,14 @@
 
 mod common;
 
-use std::any::Any;
 use std::sync::Arc;
 use std::time::Duration;
 
 use common::*;
+use tfplugin::ProviderService;
 use tfplugin::proto::tfplugin6 as pb;
 use tfplugin::proto::tfplugin6::provider_server::Provider as _;
 use tfplugin::schema::{Attribute, AttributeNesting, Block, NestedAttributes, Schema};
-use tfplugin::{
-    ApplyRequest, Context, DataSource, Diagnostics, Provider, ProviderService, Resource,
-    async_trait,
-};
 use tfvalue::{Type, Value};
 use tokio_stream::StreamExt as _;
 use tonic::Request;
@@ -78,55 +74,6 @@ async fn identity_schemas_list_the_identity_attributes() {
     let id = &identity.identity_attributes[0];
     assert_eq!((id.name.as_str(), id.required_for_import), ("id", true));
     assert_eq!(id.r#type, br#""string""#);
-}
-
-/// A provider whose one resource has the schema it is given.
-struct OneResource(Schema);
-
-#[async_trait]
-impl Provider for OneResource {
-    fn schema(&self) -> Schema {
-        Schema::new(0, Block::new([]))
-    }
-    async fn configure(
-        &self,
-        _: &Context,
-        _: &Value,
-        _: &mut Diagnostics,
-    ) -> Option<Arc<dyn Any + Send + Sync>> {
-        None
-    }
-    fn resources(&self) -> Vec<Arc<dyn Resource>> {
-        vec![Arc::new(Thing(self.0.clone()))]
-    }
-    fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
-        Vec::new()
-    }
-}
-
-struct Thing(Schema);
-
-#[async_trait]
-impl Resource for Thing {
-    fn type_name(&self) -> &'static str {
-        "test_thing"
-    }
-    fn schema(&self) -> Schema {
-        self.0.clone()
-    }
-    async fn create(&self, _: &Context, req: &ApplyRequest, _: &mut Diagnostics) -> Value {
-        req.planned.clone()
-    }
-    async fn read(&self, _: &Context, state: &Value, _: &mut Diagnostics) -> Value {
-        state.clone()
-    }
-    async fn update(&self, _: &Context, req: &ApplyRequest, _: &mut Diagnostics) -> Value {
-        req.planned.clone()
-    }
-    async fn delete(&self, _: &Context, _: &Value, _: &mut Diagnostics) {}
-    async fn import(&self, _: &Context, _: &str, _: &mut Diagnostics) -> Value {
-        Value::Null
-    }
 }
 
 #[tokio::test]

@@ -344,3 +344,57 @@ impl DataSource for Lookup {
         state
     }
 }
+
+/// A provider whose one resource, `test_thing`, has the schema it is given and
+/// stores what it is planned.
+pub struct OneResource(pub Schema);
+
+#[async_trait]
+impl Provider for OneResource {
+    fn schema(&self) -> Schema {
+        Schema::new(0, Block::new([]))
+    }
+    async fn configure(
+        &self,
+        _: &Context,
+        _: &Value,
+        _: &mut Diagnostics,
+    ) -> Option<Arc<dyn Any + Send + Sync>> {
+        None
+    }
+    fn resources(&self) -> Vec<Arc<dyn Resource>> {
+        vec![Arc::new(Thing(self.0.clone()))]
+    }
+    fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
+        Vec::new()
+    }
+}
+
+struct Thing(Schema);
+
+#[async_trait]
+impl Resource for Thing {
+    fn type_name(&self) -> &'static str {
+        "test_thing"
+    }
+    fn schema(&self) -> Schema {
+        self.0.clone()
+    }
+    async fn create(&self, _: &Context, req: &ApplyRequest, _: &mut Diagnostics) -> Value {
+        req.planned.clone()
+    }
+    async fn read(&self, _: &Context, state: &Value, _: &mut Diagnostics) -> Value {
+        state.clone()
+    }
+    async fn update(&self, _: &Context, req: &ApplyRequest, _: &mut Diagnostics) -> Value {
+        req.planned.clone()
+    }
+    async fn delete(&self, _: &Context, _: &Value, _: &mut Diagnostics) {}
+    async fn import(&self, _: &Context, _: &str, _: &mut Diagnostics) -> Value {
+        Value::Null
+    }
+}
+
+pub fn new_thing_service(schema: Schema) -> ProviderService {
+    ProviderService::new(Arc::new(OneResource(schema))).expect("valid schema")
+}
