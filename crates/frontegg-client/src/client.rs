@@ -22,6 +22,9 @@ use crate::config::{ClientConfig, Secret, validate_base_url};
 use crate::error::{Error, ErrorKind, human};
 use crate::retry::{self, RetryPolicy, WaitError};
 
+const MAY_HAVE_BEEN_CREATED: &str = "the integration may have been created all the same; if a \
+     later create reports a conflict, import the existing integration";
+
 /// A Frontegg management API client. Cloning is cheap: clones share one connection pool and
 /// one token. Nothing is sent until the first call, which authenticates.
 #[derive(Clone)]
@@ -298,7 +301,9 @@ impl Client {
                                 "no integration was created (tried {lost_answers} times)"
                             )));
                         }
-                        Err(check) if check.is_cancelled() => return Err(check),
+                        Err(check) if check.is_cancelled() => {
+                            return Err(check.with_hint(MAY_HAVE_BEEN_CREATED));
+                        }
                         Err(check) => {
                             return Err(error.with_hint(format!(
                                 "whether the integration was created could not be checked ({check}); \
@@ -311,10 +316,7 @@ impl Client {
                 ErrorKind::Cancelled
                     if lost_answers > 0 || (error.path == call.path && error.hint.is_none()) =>
                 {
-                    return Err(error.with_hint(
-                        "the integration may have been created all the same; if a later create \
-                         reports a conflict, import the existing integration",
-                    ));
+                    return Err(error.with_hint(MAY_HAVE_BEEN_CREATED));
                 }
                 _ => return Err(error),
             }
@@ -508,7 +510,11 @@ impl Client {
         loop {
             attempt += 1;
             if op.cancel.is_cancelled() {
-                return Err(Error::cancelled(method, path, None));
+                return Err(Error::cancelled(
+                    method,
+                    path,
+                    Some("before the request was sent"),
+                ));
             }
             let token = if call.authenticated {
                 Some(self.token(op).await?)

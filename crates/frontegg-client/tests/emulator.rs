@@ -905,3 +905,34 @@ async fn an_unreachable_server_is_a_transport_error_after_bounded_retries() {
         "{text}"
     );
 }
+
+#[tokio::test]
+async fn a_create_cancelled_in_flight_says_it_may_have_happened() {
+    let emulator = start().await;
+    let client = client(&emulator);
+    let cancel = CancellationToken::new();
+    client.authenticate(&cancel).await.expect("authenticates");
+    emulator.inject_fault(Fault {
+        method: "POST".to_string(),
+        path: BASE.to_string(),
+        times: 1,
+        action: FaultAction::Delay,
+        delay_ms: 5_000,
+    });
+    let stopper = cancel.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        stopper.cancel();
+    });
+    let error = tokio::time::timeout(
+        Duration::from_secs(4),
+        client.create_integration(&create_body(&confluence(&emulator)), &cancel),
+    )
+    .await
+    .expect("returns when cancelled")
+    .expect_err("cancelled");
+    assert_eq!(error.kind, ErrorKind::Cancelled);
+    let text = error.to_string();
+    assert!(text.contains("was cancelled"), "{text}");
+    assert!(text.contains("may have been created"), "{text}");
+}
