@@ -170,17 +170,21 @@ pub trait Resource: Send + Sync + 'static {
     ) {
     }
 
-    /// Creates the object; returns its state (null = nothing was created).
+    /// Creates the object; returns its state (null = nothing was created). Unknowns
+    /// left in the state become errors; write-only values are nulled by the server.
     async fn create(&self, ctx: &Context, req: &ApplyRequest, diags: &mut Diagnostics) -> Value;
 
     /// Reads the object described by `state`; returns its current state (null = it is
-    /// gone).
+    /// gone, and Terraform drops it from state). Null together with an error keeps the
+    /// current state: a failed read never forgets an object.
     async fn read(&self, ctx: &Context, state: &Value, diags: &mut Diagnostics) -> Value;
 
-    /// Updates the object; returns its state (on error: what the remote side holds).
+    /// Updates the object; returns its state (on error: what the remote side holds;
+    /// null keeps the prior state).
     async fn update(&self, ctx: &Context, req: &ApplyRequest, diags: &mut Diagnostics) -> Value;
 
-    /// Deletes the object described by `prior` (already gone is success).
+    /// Deletes the object described by `prior` (already gone is success). On error the
+    /// prior state is kept.
     async fn delete(&self, ctx: &Context, prior: &Value, diags: &mut Diagnostics);
 
     /// Starts an import from the user's id: returns a (possibly partial) state, e.g.

@@ -2,7 +2,7 @@
 //! once for every resource, calls the [`Provider`], [`Resource`] and [`DataSource`]
 //! code inside a panic guard, and encodes responses.
 //!
-//! One file per RPC or group of RPCs; [`plan_rules`] holds the value rules (defaults,
+//! One file per RPC or group of RPCs; `plan_rules.rs` holds the value rules (defaults,
 //! unknowns, write-only, replacement).
 
 mod apply;
