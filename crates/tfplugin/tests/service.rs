@@ -470,3 +470,42 @@ async fn validation_diagnostics_carry_attribute_paths() {
         }]
     );
 }
+
+#[tokio::test]
+async fn diagnostic_paths_encode_attribute_index_and_key_steps() {
+    use pb::attribute_path::step::Selector;
+    let (svc, _) = new_service();
+    let r = svc
+        .validate_resource_config(Request::new(pb::validate_resource_config::Request {
+            type_name: WIDGET.into(),
+            config: widget_dv(&widget(&[("name", s("deep"))])),
+            client_capabilities: capabilities(true),
+        }))
+        .await
+        .unwrap()
+        .into_inner();
+    let steps = |i: usize| -> Option<Vec<Selector>> {
+        r.diagnostics[i].attribute.as_ref().map(|p| {
+            p.steps
+                .iter()
+                .map(|s| s.selector.clone().unwrap())
+                .collect()
+        })
+    };
+    assert_eq!(
+        steps(0),
+        Some(vec![
+            Selector::AttributeName("tags".into()),
+            Selector::ElementKeyInt(1)
+        ])
+    );
+    assert_eq!(
+        steps(1),
+        Some(vec![
+            Selector::AttributeName("labels".into()),
+            Selector::ElementKeyString("k".into()),
+            Selector::AttributeName("value".into()),
+        ])
+    );
+    assert_eq!(steps(2), None, "a root path is sent as no path");
+}

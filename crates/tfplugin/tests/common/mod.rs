@@ -7,6 +7,7 @@
 //! of strings, `region` requires_replace. Its identity is `{ id }`.
 //!
 //! Special names steer its behaviour: `invalid` fails validation, `warn` warns,
+//! `deep` fails validation at an index, a key and the root,
 //! `panic` panics in create, `slow` waits for cancellation in create,
 //! `leave_unknown` returns the plan unchanged (with unknowns) from create.
 #![allow(dead_code, reason = "each test file uses part of the harness")]
@@ -250,6 +251,15 @@ impl Resource for Widget {
                 "The name \"invalid\" is not allowed.",
             ),
             Some("warn") => diags.warning("Odd name", "Are you sure?"),
+            Some("deep") => {
+                diags.error_at(AttributePath::attr("tags").index(1), "Bad tag", "");
+                diags.error_at(
+                    AttributePath::attr("labels").key("k").join_attr("value"),
+                    "Bad label",
+                    "",
+                );
+                diags.error_at(AttributePath::root(), "Bad widget", "");
+            }
             _ => {}
         }
     }
