@@ -16,6 +16,12 @@ use tfvalue::Type;
 const WRITE_ONLY_LINK: &str =
     "https://developer.hashicorp.com/terraform/language/resources/ephemeral#write-only-arguments";
 const EXAMPLE_MARKER: &str = "<!-- example: ";
+/// The example folders of the Registry layout: every file in them belongs in the docs.
+const DOCUMENTED_EXAMPLES: [&str; 3] = [
+    "examples/provider",
+    "examples/resources",
+    "examples/data-sources",
+];
 
 struct Page {
     path: &'static str,
@@ -230,9 +236,9 @@ fn every_attribute_has_a_description() {
     }
 }
 
-/// Fails unless every file under `examples/` appears behind an example marker in `docs`.
+/// Fails unless every file of [`DOCUMENTED_EXAMPLES`] appears behind an example marker in `docs`.
 fn check_every_example_is_shown(root: &Path, docs: &str) {
-    let mut pending = vec![root.join("examples")];
+    let mut pending: Vec<PathBuf> = DOCUMENTED_EXAMPLES.iter().map(|d| root.join(d)).collect();
     while let Some(dir) = pending.pop() {
         for entry in std::fs::read_dir(&dir).expect("examples dir") {
             let path = entry.expect("entry").path();

@@ -183,12 +183,15 @@ pub fn check_scope(scope: &str) -> Option<Finding> {
         };
     }
     if is_granular_shape(scope) {
+        let suggestion = nearest_known(scope)
+            .map(|nearest| format!(" Did you mean {nearest:?}?"))
+            .unwrap_or_default();
         return Some(Finding::warning(
             format!("Unknown Confluence scope {scope:?}"),
             format!(
                 "{scope:?} has the shape of a granular Confluence scope but is not in the list \
                  Atlassian publishes (the provider's list may be older than a scope Atlassian \
-                 added). Check the name at \
+                 added).{suggestion} Check the name at \
                  https://developer.atlassian.com/cloud/confluence/scopes-for-oauth-2-3LO-and-forge-apps/"
             ),
         ));
@@ -354,6 +357,17 @@ mod tests {
         let finding = check_scope("read:hologram.v2:confluence").expect("finding");
         assert_eq!(finding.severity, Severity::Warning);
         assert!(finding.summary.contains("Unknown Confluence scope"));
+    }
+
+    #[test]
+    fn unknown_well_formed_near_miss_warns_with_a_suggestion() {
+        let finding = check_scope("read:pages:confluence").expect("finding");
+        assert_eq!(finding.severity, Severity::Warning);
+        assert!(
+            finding
+                .detail
+                .contains("Did you mean \"read:page:confluence\"?")
+        );
     }
 
     #[test]
