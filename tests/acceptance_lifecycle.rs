@@ -1,0 +1,265 @@
+//! Acceptance: the whole life of a `frontegg_confluence_integration` with real Terraform:
+//! create, empty plans, scopes added and removed, client id changed, the secret rotated
+//! (plain and write-only), disabled, drift (changed and deleted out of band), import
+//! (command, by `confluence`, import block, identity) and destroy. Runs only with `TF_ACC`.
+
+mod common;
+
+use common::{ADDR, DEFAULT_SCOPES, Mode, Scenario, Terraform, hcl_list, sorted_strings};
+use frontegg_emulator::fingerprint;
+use serde_json::json;
+
+const CLIENT_ID_1: &str = "atl-client-id-one";
+const CLIENT_ID_2: &str = "atl-client-id-two";
+const SECRET_1: &str = "atl-secret-first-8c41d7";
+const SECRET_2: &str = "atl-secret-second-2f9e03";
+const SECRET_WO_1: &str = "atl-secret-wo-first-71b5aa";
+const SECRET_WO_2: &str = "atl-secret-wo-second-c03d6e";
+
+/// The resource with a plain secret; `extra` goes inside the block.
+fn plain(client_id: &str, secret: &str, extra: &str) -> String {
+    format!(
+        "resource \"frontegg_confluence_integration\" \"this\" {{\n  client_id     = \"{client_id}\"\n  client_secret = \"{secret}\"\n{extra}}}\n"
+    )
+}
+
+/// The resource with a write-only secret.
+fn write_only(client_id: &str, secret: &str, version: u32, extra: &str) -> String {
+    format!(
+        "resource \"frontegg_confluence_integration\" \"this\" {{\n  client_id                = \"{client_id}\"\n  client_secret_wo         = \"{secret}\"\n  client_secret_wo_version = {version}\n{extra}}}\n"
+    )
+}
+
+fn scopes_line(scopes: &[&str]) -> String {
+    format!("  scopes = {}\n", hcl_list(scopes))
+}
+
+async fn expect_update(s: &mut Scenario) {
+    assert_eq!(
+        s.planned_actions(ADDR).await,
+        vec!["update"],
+        "Terraform {}: expected an in-place update",
+        s.tf.version
+    );
+}
+
+async fn lifecycle(tf: &Terraform) {
+    let mut s = Scenario::start(tf, Mode::DevOverrides).await;
+    for secret in [SECRET_1, SECRET_2, SECRET_WO_1, SECRET_WO_2] {
+        s.secret(secret);
+    }
+
+    // Create with the defaults.
+    s.write_main(&plain(CLIENT_ID_1, SECRET_1, ""));
+    assert_eq!(s.planned_actions(ADDR).await, vec!["create"]);
+    s.apply().await;
+    let remote = s.only_integration();
+    let id = remote["id"].as_str().expect("integration id").to_string();
+    assert_eq!(remote["name"], "Confluence");
+    assert_eq!(remote["isActive"], true);
+    assert_eq!(remote["oauthConfigurations"]["clientId"], CLIENT_ID_1);
+    assert_eq!(sorted_strings(&remote["scopes"]), DEFAULT_SCOPES);
+    assert_eq!(s.secret_fingerprint(&id), Some(fingerprint(SECRET_1)));
+    let state = s.state_values(ADDR).await;
+    assert_eq!(state["id"], id.as_str());
+    assert_eq!(state["enabled"], true);
+    assert!(
+        state["frontegg_integration_id"]
+            .as_str()
+            .is_some_and(|v| !v.is_empty()),
+        "frontegg_integration_id: {state:#}"
+    );
+    s.assert_state_matches_emulator().await;
+
+    // A scope added, then removed again.
+    let mut more: Vec<&str> = DEFAULT_SCOPES.to_vec();
+    more.push("read:blogpost:confluence");
+    s.write_main(&plain(CLIENT_ID_1, SECRET_1, &scopes_line(&more)));
+    expect_update(&mut s).await;
+    s.apply().await;
+    assert!(
+        sorted_strings(&s.only_integration()["scopes"])
+            .contains(&"read:blogpost:confluence".into())
+    );
+    let fewer: Vec<&str> = DEFAULT_SCOPES
+        .iter()
+        .copied()
+        .filter(|sc| *sc != "delete:page:confluence")
+        .collect();
+    s.write_main(&plain(CLIENT_ID_1, SECRET_1, &scopes_line(&fewer)));
+    expect_update(&mut s).await;
+    s.apply().await;
+    assert_eq!(sorted_strings(&s.only_integration()["scopes"]), fewer);
+    // Removing the attribute reverts to the default scopes.
+    s.write_main(&plain(CLIENT_ID_1, SECRET_1, ""));
+    expect_update(&mut s).await;
+    s.apply().await;
+    assert_eq!(
+        sorted_strings(&s.only_integration()["scopes"]),
+        DEFAULT_SCOPES
+    );
+
+    // Client id changed: the id stays, the secret is sent along.
+    s.write_main(&plain(CLIENT_ID_2, SECRET_1, ""));
+    expect_update(&mut s).await;
+    s.apply().await;
+    let remote = s.only_integration();
+    assert_eq!(remote["id"], id.as_str(), "updates keep the id");
+    assert_eq!(remote["oauthConfigurations"]["clientId"], CLIENT_ID_2);
+    assert_eq!(s.secret_fingerprint(&id), Some(fingerprint(SECRET_1)));
+
+    // Secret rotated through client_secret.
+    s.write_main(&plain(CLIENT_ID_2, SECRET_2, ""));
+    expect_update(&mut s).await;
+    s.apply().await;
+    assert_eq!(s.secret_fingerprint(&id), Some(fingerprint(SECRET_2)));
+
+    // Secret rotated through client_secret_wo + client_secret_wo_version (Terraform 1.11+).
+    if tf.supports_write_only() {
+        s.write_main(&write_only(CLIENT_ID_2, SECRET_WO_1, 1, ""));
+        expect_update(&mut s).await;
+        s.apply().await;
+        assert_eq!(s.secret_fingerprint(&id), Some(fingerprint(SECRET_WO_1)));
+        // Another write-only value with the same version: nothing to do.
+        s.write_main(&write_only(CLIENT_ID_2, SECRET_WO_2, 1, ""));
+        s.assert_empty_plans().await;
+        assert_eq!(s.secret_fingerprint(&id), Some(fingerprint(SECRET_WO_1)));
+        // A new version sends the new value.
+        s.write_main(&write_only(CLIENT_ID_2, SECRET_WO_2, 2, ""));
+        expect_update(&mut s).await;
+        s.apply().await;
+        assert_eq!(s.secret_fingerprint(&id), Some(fingerprint(SECRET_WO_2)));
+        let text = s.state_file_text();
+        for wo in [SECRET_WO_1, SECRET_WO_2] {
+            assert!(
+                !text.contains(wo),
+                "the state file holds client_secret_wo's value"
+            );
+        }
+        let attrs = &s.state_file_instance(ADDR)["attributes"];
+        assert!(attrs["client_secret_wo"].is_null(), "{attrs:#}");
+        assert_eq!(attrs["client_secret_wo_version"], 2);
+        // Back to the plain secret for the rest.
+        s.write_main(&plain(CLIENT_ID_2, SECRET_2, ""));
+        expect_update(&mut s).await;
+        s.apply().await;
+        assert_eq!(s.secret_fingerprint(&id), Some(fingerprint(SECRET_2)));
+    }
+
+    // Disabled.
+    let disabled = "  enabled = false\n";
+    s.write_main(&plain(CLIENT_ID_2, SECRET_2, disabled));
+    expect_update(&mut s).await;
+    s.apply().await;
+    assert_eq!(s.only_integration()["isActive"], false);
+    s.assert_state_matches_emulator().await;
+
+    // Drift: a scope changed out of band shows as an update, and apply restores it.
+    let drifted: Vec<&str> = vec!["read:page:confluence", "write:page:confluence"];
+    assert!(
+        s.emulator
+            .patch_integration(common::ENV_ID, &id, json!({ "scopes": drifted }))
+    );
+    let run = s.plan_code(true).await;
+    assert_eq!(run.code, 2, "drift must show:\n{}", run.output());
+    run.expect_output("scopes");
+    expect_update(&mut s).await;
+    s.apply().await;
+    assert_eq!(
+        sorted_strings(&s.only_integration()["scopes"]),
+        DEFAULT_SCOPES
+    );
+
+    // Drift: the integration deleted out of band → plan proposes a create.
+    assert!(s.emulator.delete_integration(common::ENV_ID, &id));
+    assert_eq!(s.planned_actions(ADDR).await, vec!["create"]);
+    s.apply().await;
+    let id = s.only_integration()["id"].as_str().expect("id").to_string();
+    assert_eq!(s.state_values(ADDR).await["id"], id.as_str());
+
+    // Import with the `terraform import` command, by id. The secret cannot be read back,
+    // so the first plan after an import sends it once.
+    s.state_rm(ADDR).await;
+    s.terraform(&["import", "-input=false", "-no-color", ADDR, &id])
+        .await
+        .expect_code(0);
+    assert_eq!(s.state_values(ADDR).await["id"], id.as_str());
+    imported_then_converges(&mut s, &id).await;
+
+    // … and by the word `confluence`.
+    s.state_rm(ADDR).await;
+    s.terraform(&["import", "-input=false", "-no-color", ADDR, "confluence"])
+        .await
+        .expect_code(0);
+    assert_eq!(s.state_values(ADDR).await["id"], id.as_str());
+    imported_then_converges(&mut s, &id).await;
+
+    // Import blocks (Terraform 1.5+), by id and by `confluence`.
+    if tf.supports_import_blocks() {
+        for import_id in [id.as_str(), "confluence"] {
+            s.state_rm(ADDR).await;
+            s.write_file(
+                "import.tf",
+                &format!("import {{\n  to = {ADDR}\n  id = \"{import_id}\"\n}}\n"),
+            );
+            let plan = s.plan_json().await;
+            let change = plan["resource_changes"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .find(|rc| rc["address"] == ADDR)
+                .cloned()
+                .unwrap_or_default();
+            assert_eq!(
+                change["change"]["importing"]["id"], import_id,
+                "the plan imports {ADDR}: {change:#}"
+            );
+            s.apply().await;
+            s.remove_file("import.tf");
+            s.assert_empty_plans().await;
+            assert_eq!(s.state_values(ADDR).await["id"], id.as_str());
+        }
+    }
+
+    // Import by identity (Terraform 1.12+).
+    if tf.supports_identity() {
+        let identity = &s.state_file_instance(ADDR)["identity"];
+        assert_eq!(identity["id"], id.as_str(), "identity in the state file");
+        s.state_rm(ADDR).await;
+        s.write_file(
+            "import.tf",
+            &format!("import {{\n  to = {ADDR}\n  identity = {{\n    id = \"{id}\"\n  }}\n}}\n"),
+        );
+        s.apply().await;
+        s.remove_file("import.tf");
+        s.assert_empty_plans().await;
+        assert_eq!(s.state_values(ADDR).await["id"], id.as_str());
+    }
+    s.assert_state_matches_emulator().await;
+
+    // Destroy leaves the emulator empty.
+    s.destroy().await;
+    assert!(s.integrations().is_empty(), "{:#?}", s.integrations());
+    let state = s.show_state().await;
+    assert!(common::resource_values(&state, ADDR).is_null());
+    s.finish().await;
+}
+
+/// After an import the secret is unknown: one update sends it, then plans are empty and
+/// state matches the emulator.
+async fn imported_then_converges(s: &mut Scenario, id: &str) {
+    let actions = s.planned_actions(ADDR).await;
+    assert!(
+        actions == vec!["update"] || actions == vec!["no-op"],
+        "after import: {actions:?}"
+    );
+    s.apply().await;
+    assert_eq!(s.only_integration()["id"], id);
+    s.assert_state_matches_emulator().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn confluence_integration_lifecycle() {
+    for_each_terraform!("confluence_integration_lifecycle", |tf| lifecycle(&tf)
+        .await);
+}
