@@ -173,9 +173,9 @@ pub fn check_scope(scope: &str) -> Option<Finding> {
             (ScopeKind::Special, _) => Some(Finding::warning(
                 format!("{scope:?} is not a Confluence scope"),
                 format!(
-                    "{scope:?} ({}) belongs to Atlassian's user identity API, not to Confluence. \
-                     Atlassian accepts it, but the Confluence REST API does not need it; keep it \
-                     only if the MCP gateway's tools call the identity API.",
+                    "{scope:?} (\"{}\") is an Atlassian account scope. Atlassian accepts it, \
+                     but the Confluence REST API does not need it: keep it only if a tool of the \
+                     MCP gateway reads the user's Atlassian profile.",
                     info.title
                 ),
             )),
