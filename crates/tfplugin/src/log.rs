@@ -16,7 +16,17 @@ use serde_json::{Map, Value};
 
 /// Transport crates whose own records (TLS handshake details, HTTP/2 frames) are capped
 /// at `info` even under `TF_LOG=DEBUG`/`TRACE`; their warnings and errors still show.
-const NOISY_PREFIXES: [&str; 7] = ["rustls", "h2", "hyper", "tower", "tonic", "mio", "want"];
+const NOISY_PREFIXES: [&str; 9] = [
+    "rustls",
+    "h2",
+    "hyper",
+    "hyper_util",
+    "tower",
+    "tonic",
+    "mio",
+    "want",
+    "tracing",
+];
 
 /// Writes hclog JSON lines to stderr.
 pub struct HclogLogger {
@@ -250,6 +260,7 @@ mod tests {
         assert!(!logger.enabled(&meta(Level::Debug, "h2::codec::framed_write")));
         assert!(logger.enabled(&meta(Level::Info, "rustls::conn")));
         assert!(logger.enabled(&meta(Level::Warn, "h2")));
+        assert!(!logger.enabled(&meta(Level::Trace, "tracing::span::active")));
         assert!(logger.enabled(&meta(Level::Trace, "rustlsish")));
         let quiet = HclogLogger::new("m", LevelFilter::Warn);
         assert!(!quiet.enabled(&meta(Level::Info, "tfplugin")));
