@@ -665,8 +665,9 @@ impl Scenario {
             for (i, secret) in self.secrets.iter().enumerate() {
                 assert!(
                     !out.contains(secret.as_str()),
-                    "the output of `{cmd}` (Terraform {}) contains secret #{i}",
-                    self.tf.version
+                    "the output of `{cmd}` (Terraform {}) contains secret #{i}:\n{}",
+                    self.tf.version,
+                    out.replace(secret.as_str(), "<SECRET>")
                 );
             }
         }
