@@ -33,9 +33,9 @@ fn cases(tf: &Terraform) -> Vec<Case> {
     let mut cases = vec![
         Case {
             name: "classic scope",
-            body: resource(&format!(
-                "  client_id     = \"atl-client\"\n  client_secret = var.secret\n  scopes        = [\"read:page:confluence\", \"read:confluence-space.summary\"]\n"
-            )),
+            body: resource(
+                "  client_id     = \"atl-client\"\n  client_secret = var.secret\n  scopes        = [\"read:page:confluence\", \"read:confluence-space.summary\"]\n",
+            ),
             messages: &[
                 "Classic Confluence scope \"read:confluence-space.summary\"",
                 "accepts granular scopes only",
@@ -47,45 +47,43 @@ fn cases(tf: &Terraform) -> Vec<Case> {
         },
         Case {
             name: "Jira scope",
-            body: resource(&format!(
-                "  client_id     = \"atl-client\"\n  client_secret = var.secret\n  scopes        = [\"read:jira-work\"]\n"
-            )),
+            body: resource(
+                "  client_id     = \"atl-client\"\n  client_secret = var.secret\n  scopes        = [\"read:jira-work\"]\n",
+            ),
             messages: &["Invalid Confluence scope \"read:jira-work\"", "Jira scope"],
             code: 1,
             validate_code: None,
         },
         Case {
             name: "empty scope set",
-            body: resource(&format!(
-                "  client_id     = \"atl-client\"\n  client_secret = var.secret\n  scopes        = []\n"
-            )),
+            body: resource(
+                "  client_id     = \"atl-client\"\n  client_secret = var.secret\n  scopes        = []\n",
+            ),
             messages: &["No Confluence scopes"],
             code: 1,
             validate_code: None,
         },
         Case {
             name: "unknown granular scope (warning only)",
-            body: resource(&format!(
-                "  client_id     = \"atl-client\"\n  client_secret = var.secret\n  scopes        = [\"read:page:confluence\", \"read:whiteboard-things:confluence\"]\n"
-            )),
+            body: resource(
+                "  client_id     = \"atl-client\"\n  client_secret = var.secret\n  scopes        = [\"read:page:confluence\", \"read:whiteboard-things:confluence\"]\n",
+            ),
             messages: &["Unknown Confluence scope \"read:whiteboard-things:confluence\""],
             code: 0,
             validate_code: None,
         },
         Case {
             name: "empty client id",
-            body: resource(&format!(
-                "  client_id     = \"\"\n  client_secret = var.secret\n"
-            )),
+            body: resource("  client_id     = \"\"\n  client_secret = var.secret\n"),
             messages: &["Empty client id", "client_id"],
             code: 1,
             validate_code: None,
         },
         Case {
             name: "client id that looks like a secret",
-            body: resource(&format!(
-                "  client_id     = \"ATOA0123456789abcdef\"\n  client_secret = var.secret\n"
-            )),
+            body: resource(
+                "  client_id     = \"ATOA0123456789abcdef\"\n  client_secret = var.secret\n",
+            ),
             messages: &["Client id looks like a client secret"],
             code: 1,
             validate_code: None,
@@ -101,9 +99,7 @@ fn cases(tf: &Terraform) -> Vec<Case> {
     if tf.supports_write_only() {
         cases.push(Case {
             name: "both secrets",
-            body: resource(&format!(
-                "  client_id        = \"atl-client\"\n  client_secret    = var.secret\n  client_secret_wo = var.secret\n"
-            )),
+            body: resource("  client_id        = \"atl-client\"\n  client_secret    = var.secret\n  client_secret_wo = var.secret\n"),
             messages: &["Two client secrets", "not both"],
             code: 1,
             validate_code: Some(0),
@@ -111,9 +107,7 @@ fn cases(tf: &Terraform) -> Vec<Case> {
     } else {
         cases.push(Case {
             name: "write-only secret on a Terraform without write-only attributes",
-            body: resource(&format!(
-                "  client_id                = \"atl-client\"\n  client_secret_wo         = var.secret\n  client_secret_wo_version = 1\n"
-            )),
+            body: resource("  client_id                = \"atl-client\"\n  client_secret_wo         = var.secret\n  client_secret_wo_version = 1\n"),
             messages: &[
                 "Write-only attribute not supported by this Terraform version",
                 "client_secret",
