@@ -650,6 +650,17 @@ mod tests {
     }
 
     #[test]
+    fn conflict_without_a_known_id_adopts_by_the_word_confluence() {
+        let mut diags = Diagnostics::new();
+        conflict_error(&mut diags, None, &frontegg_client::Error::config("409"));
+        let detail = &diags.iter().next().expect("error").detail;
+        assert!(
+            detail.contains("terraform import frontegg_confluence_integration.<name> confluence")
+        );
+        assert!(detail.contains("id = \"confluence\""));
+    }
+
+    #[test]
     fn uuids_are_recognised() {
         assert!(is_uuid("0b7e4bde-64fc-4e4b-9b7e-0d0bd5d1e6a1"));
         assert!(is_uuid("0B7E4BDE-64FC-4E4B-9B7E-0D0BD5D1E6A1"));
