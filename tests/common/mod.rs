@@ -445,9 +445,14 @@ impl Scenario {
         }
     }
 
-    /// Starts `terraform ARGS` without waiting (for interrupting it).
+    /// Starts `terraform ARGS` without waiting, in a process group of its own, as a
+    /// shell job: [`interrupt`] then sends SIGINT to the whole group, like Ctrl-C in a
+    /// terminal (Terraform 1.0.3 runs as two processes, and its outer one ignores SIGINT).
     pub fn spawn(&self, args: &[&str]) -> tokio::process::Child {
-        self.command(args, &[]).spawn().expect("spawn terraform")
+        self.command(args, &[])
+            .process_group(0)
+            .spawn()
+            .expect("spawn terraform")
     }
 
     /// Waits for a child from [`Scenario::spawn`] and records its output.
@@ -677,6 +682,16 @@ impl Scenario {
     pub fn commands_run(&self) -> usize {
         self.transcript.len()
     }
+}
+
+/// Ctrl-C for a child from [`Scenario::spawn`]: SIGINT to its process group.
+pub fn interrupt(child: &tokio::process::Child) {
+    let pid = child.id().expect("child still running");
+    let status = std::process::Command::new("kill")
+        .args(["-INT", "--", &format!("-{pid}")])
+        .status()
+        .expect("run kill");
+    assert!(status.success(), "kill -INT -{pid} failed");
 }
 
 /// The actions of `address` in a `show -json` plan.
