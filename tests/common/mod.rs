@@ -670,7 +670,8 @@ impl Scenario {
             for (i, secret) in self.secrets.iter().enumerate() {
                 assert!(
                     !out.contains(secret.as_str()),
-                    "the output of `{cmd}` (Terraform {}) contains secret #{i}:\n{}",
+                    "the output of `{}` (Terraform {}) contains secret #{i}:\n{}",
+                    cmd.replace(secret.as_str(), "<SECRET>"),
                     self.tf.version,
                     out.replace(secret.as_str(), "<SECRET>")
                 );
