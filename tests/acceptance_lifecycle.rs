@@ -263,3 +263,69 @@ async fn confluence_integration_lifecycle() {
     for_each_terraform!("confluence_integration_lifecycle", |tf| lifecycle(&tf)
         .await);
 }
+
+/// `terraform plan -generate-config-out` (Terraform 1.5+) writes configuration for an
+/// imported integration; once a secret is added it plans clean after one update.
+async fn generated_config(tf: &Terraform) {
+    let mut s = Scenario::start(tf, Mode::DevOverrides).await;
+    s.secret(SECRET_1);
+    s.write_main(&plain(
+        CLIENT_ID_1,
+        SECRET_1,
+        &scopes_line(&["read:page:confluence"]),
+    ));
+    s.apply().await;
+    let id = s.only_integration()["id"].as_str().expect("id").to_string();
+    s.state_rm(ADDR).await;
+
+    s.write_main(&format!(
+        "import {{\n  to = {ADDR}\n  id = \"confluence\"\n}}\n"
+    ));
+    let run = s
+        .terraform(&[
+            "plan",
+            "-input=false",
+            "-no-color",
+            "-generate-config-out=generated.tf",
+        ])
+        .await;
+    let generated = std::fs::read_to_string(s.work_dir().join("generated.tf"))
+        .unwrap_or_else(|_| panic!("no generated.tf:\n{}", run.output()));
+    // The secret cannot be read back: the generated configuration lacks it, and the plan
+    // says what to set.
+    run.expect_message("Missing client secret");
+    assert!(generated.contains("atl-client-id-one"), "{generated}");
+    assert!(generated.contains("read:page:confluence"), "{generated}");
+    // Add the secret, as the docs say to.
+    let with_secret: String = generated
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("client_secret"))
+        .map(|l| {
+            if l.trim_start().starts_with("client_id ") || l.trim_start().starts_with("client_id=")
+            {
+                format!("{l}\n  client_secret = \"{SECRET_1}\"")
+            } else {
+                l.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    s.write_file("generated.tf", &with_secret);
+    s.apply().await;
+    s.write_main(""); // the import block has done its work
+    s.assert_empty_plans().await;
+    assert_eq!(s.state_values(ADDR).await["id"], id.as_str());
+    s.assert_state_matches_emulator().await;
+    s.destroy().await;
+    assert!(s.integrations().is_empty());
+    s.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn import_with_generated_config() {
+    for_each_terraform!("import_with_generated_config", |tf| {
+        if tf.supports_import_blocks() {
+            generated_config(&tf).await
+        }
+    });
+}
