@@ -125,11 +125,11 @@ async fn unavailable_twice(tf: &Terraform) {
     converged(s).await;
 }
 
-/// The token expires while the create is on its way (tokens live 1 s, the create is
-/// held 1.5 s before the emulator checks the token): 401, a new token, the create again.
+/// The token expires while the create is on its way (tokens live 2 s, the create is
+/// held 3 s before the emulator checks the token): 401, a new token, the create again.
 async fn token_expires_mid_apply(tf: &Terraform) {
     let mut cfg = emulator_config();
-    cfg.token_ttl_secs = 1;
+    cfg.token_ttl_secs = 2;
     let mut s = start(tf, cfg).await;
     s.write_main(&config("atl-client-token"));
     s.emulator.inject_fault(Fault {
@@ -137,7 +137,7 @@ async fn token_expires_mid_apply(tf: &Terraform) {
         path: INTEGRATIONS.into(),
         times: 1,
         action: FaultAction::Delay,
-        delay_ms: 1500,
+        delay_ms: 3000,
     });
     s.apply().await;
     let log = s.emulator.requests();
