@@ -276,10 +276,16 @@ impl Scenario {
 
     pub async fn start_with(tf: &Terraform, mode: Mode, cfg: EmulatorConfig) -> Scenario {
         let emulator = Emulator::start(cfg).await.expect("start the emulator");
+        // TF_ACC_PERSIST_WORKING_DIR (as in terraform-plugin-testing) keeps the directory.
+        let persist = std::env::var_os("TF_ACC_PERSIST_WORKING_DIR").is_some_and(|v| !v.is_empty());
         let dir = tempfile::Builder::new()
             .prefix("frontegg-acc-")
+            .disable_cleanup(persist)
             .tempdir()
             .expect("temp dir");
+        if persist {
+            eprintln!("working directory kept: {}", dir.path().display());
+        }
         let work = dir.path().join("work");
         let home = dir.path().join("home");
         let plugins = dir.path().join("plugins");
