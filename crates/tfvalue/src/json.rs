@@ -253,24 +253,7 @@ fn encode_inner(v: &Value, ty: &Type, path: &mut AttributePath) -> Result<Json, 
         return Ok(Json::Null);
     }
     if *ty == Type::Dynamic {
-        let (concrete, inner) = match v {
-            Value::Dynamic(Type::Dynamic, _) => {
-                return Err(Error::new(
-                    path.clone(),
-                    "a value in a dynamic slot must carry a concrete type, not dynamic",
-                ));
-            }
-            Value::Dynamic(t, inner) => (t.clone(), inner.as_ref()),
-            other => match other.infer_type() {
-                Some(t) => (t, other),
-                None => {
-                    return Err(Error::new(
-                        path.clone(),
-                        "cannot tell the type of this value for a dynamic slot: wrap it in Value::Dynamic",
-                    ));
-                }
-            },
-        };
+        let (concrete, inner) = v.dynamic_parts(path)?;
         let mut obj = Map::new();
         obj.insert("type".into(), concrete.to_json());
         obj.insert("value".into(), encode_inner(inner, &concrete, path)?);

@@ -107,25 +107,7 @@ fn encode_into(
                 out.extend_from_slice(&UNKNOWN);
                 return Ok(());
             }
-            Value::Dynamic(Type::Dynamic, _) => {
-                return Err(Error::new(
-                    path.clone(),
-                    "a value in a dynamic slot must carry a concrete type, not dynamic",
-                ));
-            }
-            Value::Dynamic(t, inner) => (t.clone(), inner.as_ref()),
-            other => match other.infer_type() {
-                Some(t) => (t, other),
-                None => {
-                    return Err(Error::new(
-                        path.clone(),
-                        format!(
-                            "cannot tell the type of this {} for a dynamic slot: wrap it in Value::Dynamic",
-                            other.kind()
-                        ),
-                    ));
-                }
-            },
+            other => other.dynamic_parts(path)?,
         };
         write_len(out, 2, path, rmp::encode::write_array_len)?;
         rmp::encode::write_bin(out, &concrete.to_json_bytes()).map_err(|e| io_err(path, e))?;

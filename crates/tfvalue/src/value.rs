@@ -327,6 +327,31 @@ impl Value {
         }
     }
 
+    /// The concrete type and value to write into a `dynamic` slot: a
+    /// [`Value::Dynamic`]'s own type, or the type the value itself tells. Null and
+    /// unknown are the caller's to handle (they need no type on the wire).
+    pub(crate) fn dynamic_parts(
+        &self,
+        path: &AttributePath,
+    ) -> Result<(Type, &Value), crate::Error> {
+        match self {
+            Value::Dynamic(Type::Dynamic, _) => Err(crate::Error::new(
+                path.clone(),
+                "a value in a dynamic slot must carry a concrete type, not dynamic",
+            )),
+            Value::Dynamic(t, inner) => Ok((t.clone(), inner.as_ref())),
+            other => other.infer_type().map(|t| (t, other)).ok_or_else(|| {
+                crate::Error::new(
+                    path.clone(),
+                    format!(
+                        "cannot tell the type of this {} for a dynamic slot: wrap it in Value::Dynamic",
+                        other.kind()
+                    ),
+                )
+            }),
+        }
+    }
+
     // ----- traversal -----
 
     /// Calls `f` on every value in the tree, parents before children, with its
