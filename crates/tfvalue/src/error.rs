@@ -21,6 +21,14 @@ impl Error {
         }
     }
 
+    /// A tuple with `got` elements where its type has `want`.
+    pub(crate) fn tuple_length(path: &AttributePath, want: usize, got: usize) -> Self {
+        Self::new(
+            path.clone(),
+            format!("expected a tuple of {want} elements, got {got}"),
+        )
+    }
+
     /// An error about the whole value.
     pub fn root(message: impl Into<String>) -> Self {
         Self::new(AttributePath::root(), message)

@@ -173,14 +173,7 @@ impl Decoder {
             Type::Tuple(ts) => {
                 let arr = json.as_array().ok_or_else(|| unexpected(path, "tuple"))?;
                 if arr.len() != ts.len() {
-                    return Err(Error::new(
-                        path.clone(),
-                        format!(
-                            "expected a tuple of {} elements, got {}",
-                            ts.len(),
-                            arr.len()
-                        ),
-                    ));
+                    return Err(Error::tuple_length(path, ts.len(), arr.len()));
                 }
                 Ok(Value::Tuple(self.seq(arr, ts.iter(), path)?))
             }
@@ -298,14 +291,7 @@ fn encode_inner(v: &Value, ty: &Type, path: &mut AttributePath) -> Result<Json, 
             .map(Json::Array),
         (Value::Tuple(elems), Type::Tuple(ts)) => {
             if elems.len() != ts.len() {
-                return Err(Error::new(
-                    path.clone(),
-                    format!(
-                        "expected a tuple of {} elements, got {}",
-                        ts.len(),
-                        elems.len()
-                    ),
-                ));
+                return Err(Error::tuple_length(path, ts.len(), elems.len()));
             }
             elems
                 .iter()

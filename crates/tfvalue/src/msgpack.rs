@@ -145,14 +145,7 @@ fn encode_into(
         }
         (Value::Tuple(elems), Type::Tuple(ts)) => {
             if elems.len() != ts.len() {
-                return Err(Error::new(
-                    path.clone(),
-                    format!(
-                        "expected a tuple of {} elements, got {}",
-                        ts.len(),
-                        elems.len()
-                    ),
-                ));
+                return Err(Error::tuple_length(path, ts.len(), elems.len()));
             }
             write_len(out, elems.len(), path, rmp::encode::write_array_len)?;
             for (i, (e, t)) in elems.iter().zip(ts).enumerate() {
@@ -518,10 +511,7 @@ impl Reader<'_> {
             Type::Tuple(ts) => {
                 let n = self.array_len("tuple", path)?;
                 if n != ts.len() {
-                    return Err(Error::new(
-                        path.clone(),
-                        format!("expected a tuple of {} elements, got {n}", ts.len()),
-                    ));
+                    return Err(Error::tuple_length(path, ts.len(), n));
                 }
                 let mut elems = Vec::with_capacity(n);
                 for (i, t) in ts.iter().enumerate() {
