@@ -1,6 +1,7 @@
 //! Accepting connections: plain TCP (debug mode, or no AutoMTLS) and TLS-wrapped TCP.
 
 use std::io;
+use std::net::SocketAddr;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
@@ -81,21 +82,7 @@ pub fn tls_incoming(
     let (tx, rx) = mpsc::channel(16);
     let acceptor = TlsAcceptor::from(config);
     tokio::spawn(async move {
-        loop {
-            let accepted = tokio::select! {
-                _ = shutdown.cancelled() => break,
-                _ = tx.closed() => break,
-                accepted = listener.accept() => accepted,
-            };
-            let (tcp, peer) = match accepted {
-                Ok(conn) => conn,
-                Err(e) => {
-                    log::warn!("accepting a connection failed: {e}");
-                    tokio::time::sleep(Duration::from_millis(20)).await;
-                    continue;
-                }
-            };
-            let _ = tcp.set_nodelay(true);
+        while let Some((tcp, peer)) = accept(&listener, &shutdown, &tx).await {
             let acceptor = acceptor.clone();
             let tx = tx.clone();
             tokio::spawn(async move {
@@ -119,25 +106,38 @@ pub fn tcp_incoming(
 ) -> ReceiverStream<io::Result<TcpStream>> {
     let (tx, rx) = mpsc::channel(16);
     tokio::spawn(async move {
-        loop {
-            let accepted = tokio::select! {
-                _ = shutdown.cancelled() => break,
-                _ = tx.closed() => break,
-                accepted = listener.accept() => accepted,
-            };
-            match accepted {
-                Ok((tcp, _)) => {
-                    let _ = tcp.set_nodelay(true);
-                    if tx.send(Ok(tcp)).await.is_err() {
-                        break;
-                    }
-                }
-                Err(e) => {
-                    log::warn!("accepting a connection failed: {e}");
-                    tokio::time::sleep(Duration::from_millis(20)).await;
-                }
+        while let Some((tcp, _)) = accept(&listener, &shutdown, &tx).await {
+            if tx.send(Ok(tcp)).await.is_err() {
+                break;
             }
         }
     });
     ReceiverStream::new(rx)
+}
+
+/// The next TCP connection on `listener`, with `TCP_NODELAY` set; `None` once `shutdown`
+/// is cancelled or the receiving end of `tx` is gone. A failed accept is logged and
+/// retried after a short pause.
+async fn accept<T>(
+    listener: &TcpListener,
+    shutdown: &CancellationToken,
+    tx: &mpsc::Sender<T>,
+) -> Option<(TcpStream, SocketAddr)> {
+    loop {
+        let accepted = tokio::select! {
+            _ = shutdown.cancelled() => return None,
+            _ = tx.closed() => return None,
+            accepted = listener.accept() => accepted,
+        };
+        match accepted {
+            Ok((tcp, peer)) => {
+                let _ = tcp.set_nodelay(true);
+                return Some((tcp, peer));
+            }
+            Err(e) => {
+                log::warn!("accepting a connection failed: {e}");
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+        }
+    }
 }
