@@ -3,9 +3,8 @@
 
 use crate::diag::Diagnostics;
 use crate::proto::tfplugin6 as pb;
-use crate::resource::ClientCapabilities;
 
-use super::convert::{decode_dynamic, diagnostics_to_proto};
+use super::convert::{capabilities_from_proto, decode_dynamic, diagnostics_to_proto};
 use super::guard::guarded;
 use super::{Configured, ProviderService};
 
@@ -19,10 +18,7 @@ impl ProviderService {
         let capabilities = req
             .client_capabilities
             .as_ref()
-            .map(|c| ClientCapabilities {
-                write_only_attributes_allowed: c.write_only_attributes_allowed,
-                deferral_allowed: c.deferral_allowed,
-            })
+            .map(capabilities_from_proto)
             .unwrap_or_default();
         if let Some(config) = decode_dynamic(
             req.config.as_ref(),

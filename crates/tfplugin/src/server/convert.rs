@@ -1,10 +1,11 @@
-//! Between this crate's model and the wire: schemas and diagnostics out,
-//! `DynamicValue`s in and out.
+//! Between this crate's model and the wire: schemas and diagnostics out, client
+//! capabilities in, `DynamicValue`s in and out.
 
 use tfvalue::{AttributePath, PathStep, Type, Value, json, msgpack};
 
 use crate::diag::{Diagnostic, Diagnostics, Severity};
 use crate::proto::tfplugin6 as pb;
+use crate::resource::ClientCapabilities;
 use crate::schema::{Attribute, AttributeNesting, Block, BlockNesting, NestedBlock, Schema};
 
 /// A schema as `tfplugin6.Schema`. Nested attributes carry only `nested_type`, never
@@ -134,6 +135,14 @@ fn diagnostic_to_proto(d: Diagnostic) -> pb::Diagnostic {
         summary: d.summary,
         detail: d.detail,
         attribute: d.path.filter(|p| !p.is_root()).map(|p| path_to_proto(&p)),
+    }
+}
+
+/// What a request's `ClientCapabilities` say the client supports.
+pub(crate) fn capabilities_from_proto(c: &pb::ClientCapabilities) -> ClientCapabilities {
+    ClientCapabilities {
+        write_only_attributes_allowed: c.write_only_attributes_allowed,
+        deferral_allowed: c.deferral_allowed,
     }
 }
 

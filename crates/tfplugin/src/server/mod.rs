@@ -206,10 +206,8 @@ impl ProviderService {
             .configured
             .read()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        let capabilities = capabilities.map_or(configured.capabilities, |c| ClientCapabilities {
-            write_only_attributes_allowed: c.write_only_attributes_allowed,
-            deferral_allowed: c.deferral_allowed,
-        });
+        let capabilities =
+            capabilities.map_or(configured.capabilities, convert::capabilities_from_proto);
         Context::new()
             .with_cancellation(cancel)
             .with_capabilities(capabilities)
