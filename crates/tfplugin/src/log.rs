@@ -160,11 +160,7 @@ pub fn level_from_lookup(get: impl Fn(&str) -> Option<String>) -> LevelFilter {
 /// The module name for a provider address: `registry.terraform.io/frontegg/frontegg`
 /// gives `provider.terraform-provider-frontegg`.
 pub fn module_for(provider_address: &str) -> String {
-    let ty = provider_address
-        .rsplit('/')
-        .next()
-        .unwrap_or(provider_address);
-    format!("provider.terraform-provider-{ty}")
+    format!("provider.{}", crate::serve::binary_name(provider_address))
 }
 
 /// Installs the hclog logger for this process at the level from the environment.

@@ -40,13 +40,18 @@ pub struct ServeConfig {
 
 impl ServeConfig {
     fn binary_name(&self) -> String {
-        let ty = self
-            .provider_address
-            .rsplit('/')
-            .next()
-            .unwrap_or(self.provider_address);
-        format!("terraform-provider-{ty}")
+        binary_name(self.provider_address)
     }
+}
+
+/// The provider's binary name: `registry.terraform.io/frontegg/frontegg` gives
+/// `terraform-provider-frontegg`.
+pub(crate) fn binary_name(provider_address: &str) -> String {
+    let ty = provider_address
+        .rsplit('/')
+        .next()
+        .unwrap_or(provider_address);
+    format!("terraform-provider-{ty}")
 }
 
 /// Builds the tonic router with the provider service, go-plugin's controller, stdio and
