@@ -41,8 +41,31 @@ pub(crate) fn default_scopes() -> Value {
     Value::set(scopes::recommended().into_iter().map(Value::string))
 }
 
-pub(crate) fn scopes_value(scopes: &[String]) -> Value {
-    Value::set(scopes.iter().map(Value::string))
+/// What Frontegg holds of an integration, as the attributes the resource and the data
+/// source share. `client_id` is null when Frontegg returns no OAuth configuration.
+pub(crate) fn integration_attributes(
+    integration: &VendorIntegration,
+) -> [(&'static str, Value); 6] {
+    [
+        (ID, Value::string(&integration.id)),
+        (NAME, Value::string(&integration.name)),
+        (
+            CLIENT_ID,
+            integration
+                .oauth_configurations
+                .as_ref()
+                .map_or(Value::Null, |o| Value::string(&o.client_id)),
+        ),
+        (
+            SCOPES,
+            Value::set(integration.scopes.iter().map(Value::string)),
+        ),
+        (ENABLED, Value::Bool(integration.is_active)),
+        (
+            FRONTEGG_INTEGRATION_ID,
+            Value::string(&integration.frontegg_integration_id),
+        ),
+    ]
 }
 
 pub(crate) fn string_set(value: &Value) -> Vec<String> {
@@ -63,53 +86,52 @@ impl ConfluenceIntegration {
         ConfluenceIntegration.schema().value_type()
     }
 
-    /// A state from what Frontegg holds, with the secret attributes taken from `secrets`
-    /// (the plan after a create or update, the prior state after a read): Frontegg never
-    /// returns the secret.
-    fn state_from(integration: &VendorIntegration, secrets: &Value, fallback: &Value) -> Value {
-        let client_id = integration
-            .oauth_configurations
-            .as_ref()
-            .map(|o| Value::string(&o.client_id))
-            .unwrap_or_else(|| fallback.attr(CLIENT_ID).clone());
-        Value::object_of(
+    /// A state from what Frontegg holds, with the secret attributes (and `client_id`, when
+    /// Frontegg returns no OAuth configuration) taken from `known`: the plan after a create
+    /// or update, the prior state after a read. Frontegg never returns the secret.
+    fn state_from(integration: &VendorIntegration, known: &Value) -> Value {
+        let mut state = Value::object_of(
             &Self::state_type(),
-            [
-                (ID, Value::string(&integration.id)),
-                (NAME, Value::string(&integration.name)),
-                (CLIENT_ID, client_id),
-                (CLIENT_SECRET, secrets.attr(CLIENT_SECRET).clone()),
+            integration_attributes(integration).into_iter().chain([
+                (CLIENT_SECRET, known.attr(CLIENT_SECRET).clone()),
                 (CLIENT_SECRET_WO, Value::Null),
                 (
                     CLIENT_SECRET_WO_VERSION,
-                    secrets.attr(CLIENT_SECRET_WO_VERSION).clone(),
+                    known.attr(CLIENT_SECRET_WO_VERSION).clone(),
                 ),
-                (SCOPES, scopes_value(&integration.scopes)),
-                (ENABLED, Value::Bool(integration.is_active)),
-                (
-                    FRONTEGG_INTEGRATION_ID,
-                    Value::string(&integration.frontegg_integration_id),
-                ),
-            ],
-        )
+            ]),
+        );
+        if state.attr(CLIENT_ID).is_null() {
+            state.set_attr(CLIENT_ID, known.attr(CLIENT_ID).clone());
+        }
+        state
     }
 }
 
-/// The secret to send: `client_secret`, or `client_secret_wo` (only ever in the
-/// configuration).
-fn configured_secret(config: &Value, diags: &mut Diagnostics) -> Option<Secret> {
+/// The app credentials to send: the planned `client_id`, and `client_secret` or
+/// `client_secret_wo` (only ever in the configuration).
+fn oauth_configuration(req: &ApplyRequest, diags: &mut Diagnostics) -> Option<OauthConfiguration> {
     let secret = [CLIENT_SECRET, CLIENT_SECRET_WO]
         .into_iter()
-        .find_map(|name| config.attr(name).as_str());
-    if secret.is_none() {
+        .find_map(|name| req.config.attr(name).as_str());
+    let Some(secret) = secret else {
         diags.error_at(
             AttributePath::attr(CLIENT_SECRET),
             "Missing client secret",
             "Set `client_secret` or `client_secret_wo` (Terraform 1.11 and later) to the \
              Atlassian OAuth app's secret.",
         );
-    }
-    secret.map(|s| Secret::new(s.to_string()))
+        return None;
+    };
+    Some(OauthConfiguration {
+        client_id: req
+            .planned
+            .attr(CLIENT_ID)
+            .as_str()
+            .unwrap_or_default()
+            .to_string(),
+        client_secret: Secret::new(secret.to_string()),
+    })
 }
 
 fn client_error(diags: &mut Diagnostics, summary: &str, error: &frontegg_client::Error) {
@@ -143,19 +165,28 @@ fn conflict_error(
     );
 }
 
+/// The catalog id (`fronteggIntegrationId`) of Confluence.
+async fn confluence_catalog_id(
+    client: &Client,
+    cancel: &CancellationToken,
+    diags: &mut Diagnostics,
+) -> Option<String> {
+    match client.catalog_id(CATALOG_PROVIDER, cancel).await {
+        Ok(id) => Some(id),
+        Err(e) => {
+            client_error(diags, "Cannot look up Confluence in Frontegg's catalog", &e);
+            None
+        }
+    }
+}
+
 /// Looks up the environment's Confluence integration via the catalog.
 pub(crate) async fn find_confluence(
     client: &Client,
     cancel: &CancellationToken,
     diags: &mut Diagnostics,
 ) -> Option<Option<VendorIntegration>> {
-    let catalog_id = match client.catalog_id(CATALOG_PROVIDER, cancel).await {
-        Ok(id) => id,
-        Err(e) => {
-            client_error(diags, "Cannot look up Confluence in Frontegg's catalog", &e);
-            return None;
-        }
-    };
+    let catalog_id = confluence_catalog_id(client, cancel, diags).await?;
     match client.list_integrations(cancel).await {
         Ok(list) => Some(
             list.into_iter()
@@ -273,16 +304,13 @@ impl Resource for ConfluenceIntegration {
         let Some(client) = Api::client(ctx, diags) else {
             return Value::Null;
         };
-        let Some(secret) = configured_secret(&req.config, diags) else {
+        let Some(oauth_configurations) = oauth_configuration(req, diags) else {
             return Value::Null;
         };
         let cancel = ctx.cancelled();
-        let frontegg_integration_id = match client.catalog_id(CATALOG_PROVIDER, cancel).await {
-            Ok(id) => id,
-            Err(e) => {
-                client_error(diags, "Cannot look up Confluence in Frontegg's catalog", &e);
-                return Value::Null;
-            }
+        let Some(frontegg_integration_id) = confluence_catalog_id(&client, cancel, diags).await
+        else {
+            return Value::Null;
         };
         let planned = &req.planned;
         let body = CreateVendorIntegration {
@@ -294,20 +322,13 @@ impl Resource for ConfluenceIntegration {
             description: None,
             frontegg_integration_id,
             is_active: planned.attr(ENABLED).as_bool().unwrap_or(true),
-            oauth_configurations: OauthConfiguration {
-                client_id: planned
-                    .attr(CLIENT_ID)
-                    .as_str()
-                    .unwrap_or_default()
-                    .to_string(),
-                client_secret: secret,
-            },
+            oauth_configurations,
             scopes: string_set(planned.attr(SCOPES)),
         };
         match client.create_integration(&body, cancel).await {
             Ok(created) => {
                 log::info!("created Confluence integration {}", created.id);
-                Self::state_from(&created, planned, planned)
+                Self::state_from(&created, planned)
             }
             Err(e) => {
                 match e.kind() {
@@ -337,7 +358,7 @@ impl Resource for ConfluenceIntegration {
             return Value::Null;
         };
         match client.get_integration(id, ctx.cancelled()).await {
-            Ok(Some(integration)) => Self::state_from(&integration, state, state),
+            Ok(Some(integration)) => Self::state_from(&integration, state),
             Ok(None) => {
                 log::info!("Confluence integration {id} is gone; removing it from state");
                 Value::Null
@@ -374,17 +395,10 @@ impl Resource for ConfluenceIntegration {
             patch.scopes = Some(string_set(planned.attr(SCOPES)));
         }
         if changed(CLIENT_ID) || changed(CLIENT_SECRET) || changed(CLIENT_SECRET_WO_VERSION) {
-            let Some(secret) = configured_secret(&req.config, diags) else {
+            let Some(oauth_configurations) = oauth_configuration(req, diags) else {
                 return prior.clone();
             };
-            patch.oauth_configurations = Some(OauthConfiguration {
-                client_id: planned
-                    .attr(CLIENT_ID)
-                    .as_str()
-                    .unwrap_or_default()
-                    .to_string(),
-                client_secret: secret,
-            });
+            patch.oauth_configurations = Some(oauth_configurations);
         }
 
         let cancel = ctx.cancelled();
@@ -392,12 +406,12 @@ impl Resource for ConfluenceIntegration {
             return self.read(ctx, planned, diags).await;
         }
         match client.update_integration(id, &patch, cancel).await {
-            Ok(updated) => Self::state_from(&updated, planned, planned),
+            Ok(updated) => Self::state_from(&updated, planned),
             Err(e) => {
                 client_error(diags, "Cannot update the Confluence integration", &e);
                 // Return what Frontegg holds, so that the next plan shows what is left to do.
                 match client.get_integration(id, cancel).await {
-                    Ok(Some(current)) => Self::state_from(&current, prior, prior),
+                    Ok(Some(current)) => Self::state_from(&current, prior),
                     _ => prior.clone(),
                 }
             }
@@ -472,7 +486,7 @@ impl Resource for ConfluenceIntegration {
                 }
             }
         };
-        Self::state_from(&integration, &Value::Null, &Value::Null)
+        Self::state_from(&integration, &Value::Null)
     }
 
     fn identity(&self, state: &Value) -> Option<Value> {

@@ -9,7 +9,7 @@ use tfvalue::{Type, Value};
 
 use super::Api;
 use super::confluence_integration::{
-    FRONTEGG_INTEGRATION_ID_DESCRIPTION, TYPE_NAME, find_confluence, scopes_value,
+    FRONTEGG_INTEGRATION_ID_DESCRIPTION, TYPE_NAME, find_confluence, integration_attributes,
 };
 
 /// The `frontegg_confluence_integration` data source.
@@ -59,23 +59,7 @@ impl DataSource for ConfluenceIntegrationDataSource {
             return Value::Null;
         };
         match find_confluence(&client, ctx.cancelled(), diags).await {
-            Some(Some(integration)) => Value::object([
-                ("id", Value::string(&integration.id)),
-                ("name", Value::string(&integration.name)),
-                (
-                    "client_id",
-                    integration
-                        .oauth_configurations
-                        .as_ref()
-                        .map_or(Value::Null, |o| Value::string(&o.client_id)),
-                ),
-                ("scopes", scopes_value(&integration.scopes)),
-                ("enabled", Value::Bool(integration.is_active)),
-                (
-                    "frontegg_integration_id",
-                    Value::string(&integration.frontegg_integration_id),
-                ),
-            ]),
+            Some(Some(integration)) => Value::object(integration_attributes(&integration)),
             Some(None) => {
                 diags.error(
                     "No Confluence integration",
