@@ -10,7 +10,7 @@ use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderValue};
 use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 use time::OffsetDateTime;
-use tokio::sync::Mutex;
+use tokio::sync::{Mutex, MutexGuard};
 use tokio_util::sync::CancellationToken;
 
 use crate::api::{
@@ -165,9 +165,7 @@ impl Client {
     }
 
     async fn catalog_in(&self, op: &Op<'_>) -> Result<Vec<CatalogEntry>, Error> {
-        let call = Call::get(CATALOG_PATH.to_string());
-        let answer = self.execute(&call, op).await?;
-        self.parse(&call, &answer)
+        self.get_json(CATALOG_PATH, op).await
     }
 
     /// The catalog id (`fronteggIntegrationId`) of `provider` (e.g. `"confluence"`);
@@ -203,7 +201,12 @@ impl Client {
     }
 
     async fn list_in(&self, op: &Op<'_>) -> Result<Vec<VendorIntegration>, Error> {
-        let call = Call::get(VENDOR_INTEGRATIONS_PATH.to_string());
+        self.get_json(VENDOR_INTEGRATIONS_PATH, op).await
+    }
+
+    /// `GET path`, its answer parsed as `T`.
+    async fn get_json<T: DeserializeOwned>(&self, path: &str, op: &Op<'_>) -> Result<T, Error> {
+        let call = Call::get(path.to_string());
         let answer = self.execute(&call, op).await?;
         self.parse(&call, &answer)
     }
@@ -394,14 +397,8 @@ impl Client {
 
     fn parse<T: DeserializeOwned>(&self, call: &Call<'_>, answer: &Answer) -> Result<T, Error> {
         serde_json::from_slice(&answer.body).map_err(|e| {
-            let mut error =
-                Error::new(ErrorKind::InvalidResponse, call.method.as_str(), &call.path)
-                    .with_message(format!(
-                        "the answer is not the JSON the client expects ({e})"
-                    ));
-            error.status = Some(answer.status.as_u16());
-            error.trace_id.clone_from(&answer.trace_id);
-            self.redact(error, call, None)
+            let message = format!("the answer is not the JSON the client expects ({e})");
+            self.redact(invalid_answer(call, answer, message), call, None)
         })
     }
 
@@ -412,16 +409,23 @@ impl Client {
         error.redact(&secrets)
     }
 
+    /// The token slot, unless the operation is cancelled while another call authenticates.
+    async fn lock_token(&self, op: &Op<'_>) -> Result<MutexGuard<'_, Option<Token>>, Error> {
+        tokio::select! {
+            biased;
+            _ = op.cancel.cancelled() => Err(Error::cancelled(
+                "POST",
+                AUTH_PATH,
+                Some("while waiting for authentication"),
+            )),
+            guard = self.inner.token.lock() => Ok(guard),
+        }
+    }
+
     /// A token that is not due for renewal; authenticates (once for all concurrent callers)
     /// when there is none.
     async fn token(&self, op: &Op<'_>) -> Result<Token, Error> {
-        let mut guard = tokio::select! {
-            biased;
-            _ = op.cancel.cancelled() => {
-                return Err(Error::cancelled("POST", AUTH_PATH, Some("while waiting for authentication")));
-            }
-            guard = self.inner.token.lock() => guard,
-        };
+        let mut guard = self.lock_token(op).await?;
         if let Some(token) = guard.as_ref()
             && Instant::now() < token.renew_at
         {
@@ -434,13 +438,7 @@ impl Client {
 
     /// Drops the token if it is still the one that was refused.
     async fn forget_token(&self, generation: u64, op: &Op<'_>) -> Result<(), Error> {
-        let mut guard = tokio::select! {
-            biased;
-            _ = op.cancel.cancelled() => {
-                return Err(Error::cancelled("POST", AUTH_PATH, Some("while waiting for authentication")));
-            }
-            guard = self.inner.token.lock() => guard,
-        };
+        let mut guard = self.lock_token(op).await?;
         if guard.as_ref().is_some_and(|t| t.generation == generation) {
             *guard = None;
         }
@@ -462,13 +460,7 @@ impl Client {
         };
         let issued = Instant::now();
         let answer = self.execute(&call, op).await?;
-        let invalid = |what: &str| {
-            let mut error =
-                Error::new(ErrorKind::InvalidResponse, "POST", AUTH_PATH).with_message(what);
-            error.status = Some(answer.status.as_u16());
-            error.trace_id.clone_from(&answer.trace_id);
-            error
-        };
+        let invalid = |what: &str| invalid_answer(&call, &answer, what);
         // serde's message could quote the token: describe the problem without it.
         let parsed: AuthResponse = serde_json::from_slice(&answer.body).map_err(|_| {
             invalid("the answer is not the expected {\"token\", \"expiresIn\"} JSON")
@@ -547,14 +539,9 @@ impl Client {
                         error.kind_text()
                     );
                     let error = self.redact(error, call, token.as_ref());
-                    if call.retry_transient && transient_retries < policy.max_retries {
-                        transient_retries += 1;
-                        let wait = policy.backoff(transient_retries);
-                        self.pause(wait, op, call, error, "while waiting to retry")
-                            .await?;
-                        continue;
-                    }
-                    return Err(with_attempts(error, attempt));
+                    self.before_transient_retry(call, op, &mut transient_retries, attempt, error)
+                        .await?;
+                    continue;
                 }
             };
             log::debug!(
@@ -601,18 +588,33 @@ impl Client {
                 .await?;
                 continue;
             }
-            if matches!(status, 502..=504)
-                && call.retry_transient
-                && transient_retries < policy.max_retries
-            {
-                transient_retries += 1;
-                let wait = policy.backoff(transient_retries);
-                self.pause(wait, op, call, error, "while waiting to retry")
+            if matches!(status, 502..=504) {
+                self.before_transient_retry(call, op, &mut transient_retries, attempt, error)
                     .await?;
                 continue;
             }
             return Err(with_attempts(error, attempt));
         }
+    }
+
+    /// Before repeating a transient failure (no answer, 502/503/504): waits the backoff, or
+    /// returns the error to give up with when the call may not be repeated (again).
+    async fn before_transient_retry(
+        &self,
+        call: &Call<'_>,
+        op: &Op<'_>,
+        retries: &mut u32,
+        attempt: u32,
+        error: Error,
+    ) -> Result<(), Error> {
+        let policy = &self.inner.retry;
+        if !call.retry_transient || *retries >= policy.max_retries {
+            return Err(with_attempts(error, attempt));
+        }
+        *retries += 1;
+        let wait = policy.backoff(*retries);
+        self.pause(wait, op, call, error, "while waiting to retry")
+            .await
     }
 
     /// Waits before a repeat; `last` is the error returned when the wait cannot happen.
@@ -767,6 +769,15 @@ fn transport_error(call: &Call<'_>, e: reqwest::Error, timeout: Duration) -> Err
         (ErrorKind::Transport, format!("{lead} ({text})"))
     };
     Error::new(kind, call.method.as_str(), &call.path).with_message(message)
+}
+
+/// An answer whose body the client could not understand.
+fn invalid_answer(call: &Call<'_>, answer: &Answer, message: impl Into<String>) -> Error {
+    let mut error = Error::new(ErrorKind::InvalidResponse, call.method.as_str(), &call.path)
+        .with_message(message);
+    error.status = Some(answer.status.as_u16());
+    error.trace_id.clone_from(&answer.trace_id);
+    error
 }
 
 fn with_attempts(error: Error, attempts: u32) -> Error {
