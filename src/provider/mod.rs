@@ -49,8 +49,6 @@ const ENVIRONMENT_ID: Setting = Setting {
     env: &["FRONTEGG_ENVIRONMENT_ID"],
 };
 
-const REGIONS: [&str; 5] = ["eu", "us", "ca", "au", "uk"];
-
 /// The value of a [`Setting`] after configuration and environment.
 enum Resolved {
     Known(String),
@@ -259,12 +257,7 @@ impl Provider for FronteggProvider {
         };
         let mut client_config = ClientConfig::new(client_id, Secret::new(secret));
         if let Resolved::Known(region) = region {
-            if !check_region(&region, diags) {
-                return None;
-            }
-            if let Ok(region) = region.parse::<Region>() {
-                client_config = client_config.with_region(region);
-            }
+            client_config = client_config.with_region(check_region(&region, diags)?);
         }
         if let Resolved::Known(url) = base_url {
             client_config = match client_config.with_base_url(&url) {
@@ -297,18 +290,18 @@ impl Provider for FronteggProvider {
     }
 }
 
-/// Adds an error at `region` unless it names a Frontegg region.
-fn check_region(region: &str, diags: &mut Diagnostics) -> bool {
-    if REGIONS.contains(&region) {
-        return true;
+/// The Frontegg region `region` names exactly, or an error at `region`.
+fn check_region(region: &str, diags: &mut Diagnostics) -> Option<Region> {
+    let found = Region::ALL.into_iter().find(|r| r.as_str() == region);
+    if found.is_none() {
+        diags.error_at(
+            REGION.path(),
+            "Unknown Frontegg region",
+            format!(
+                "{region:?} is not a Frontegg region. Use one of {}, or set `base_url`.",
+                Region::ALL.map(|r| r.as_str()).join(", ")
+            ),
+        );
     }
-    diags.error_at(
-        REGION.path(),
-        "Unknown Frontegg region",
-        format!(
-            "{region:?} is not a Frontegg region. Use one of {}, or set `base_url`.",
-            REGIONS.join(", ")
-        ),
-    );
-    false
+    found
 }
