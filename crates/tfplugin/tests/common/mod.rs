@@ -18,8 +18,8 @@ use std::sync::{Arc, Mutex};
 use tfplugin::proto::tfplugin6 as pb;
 use tfplugin::schema::{Attribute, Block, Schema};
 use tfplugin::{
-    ApplyRequest, Context, DataSource, Diagnostics, PlanRequest, Provider, ProviderService,
-    Resource, async_trait,
+    ApplyRequest, Context, DataSource, Diagnostics, Provider, ProviderService, Resource,
+    async_trait,
 };
 use tfvalue::{AttributePath, Type, Value, msgpack};
 use tokio::sync::Notify;
@@ -262,15 +262,6 @@ impl Resource for Widget {
             }
             _ => {}
         }
-    }
-
-    async fn modify_plan(
-        &self,
-        _ctx: &Context,
-        _req: &PlanRequest,
-        _planned: &mut Value,
-        _diags: &mut Diagnostics,
-    ) {
     }
 
     async fn create(&self, ctx: &Context, req: &ApplyRequest, diags: &mut Diagnostics) -> Value {
