@@ -9,7 +9,7 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use frontegg_emulator::{Emulator, EmulatorConfig, EnvironmentConfig};
+use frontegg_emulator::{Emulator, EmulatorConfig};
 
 const USAGE: &str =
     "usage: frontegg-emulator [--port N] [--state-file F] [--config F.json] [--token-ttl SECS]";
@@ -106,11 +106,7 @@ fn apply_env_overrides(config: &mut EmulatorConfig) {
         return;
     }
     if config.environments.is_empty() {
-        config.environments.push(EnvironmentConfig {
-            id: frontegg_emulator::DEFAULT_ENVIRONMENT_ID.to_string(),
-            client_id: frontegg_emulator::DEFAULT_CLIENT_ID.to_string(),
-            secret: frontegg_emulator::DEFAULT_SECRET.to_string(),
-        });
+        config.environments = EmulatorConfig::default().environments;
     }
     let env = &mut config.environments[0];
     if let Some(v) = client_id {

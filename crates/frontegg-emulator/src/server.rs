@@ -224,13 +224,7 @@ async fn serve_connection(stream: TcpStream, router: Router, cancel: Cancellatio
             if response.extensions().get::<DropConnection>().is_some() {
                 return Err(ConnectionDropped);
             }
-            if !response.headers().contains_key(TRACE_ID_HEADER)
-                && let Ok(trace_id) = HeaderValue::from_str(&random_hex(16))
-            {
-                response
-                    .headers_mut()
-                    .insert(HeaderName::from_static(TRACE_ID_HEADER), trace_id);
-            }
+            trace_id_of(&mut response);
             Ok::<_, ConnectionDropped>(response)
         }
     });
@@ -276,25 +270,15 @@ async fn pipeline(State(shared): State<Arc<Shared>>, req: Request, next: Next) -
 
     let mut response = answer(&shared, &method, &path, req, next).await;
 
-    let dropped = response.extensions().get::<DropConnection>().is_some();
-    let trace_id = if dropped {
-        None
-    } else {
-        Some(trace_id_of(&mut response))
-    };
-    let status = if dropped {
-        0
-    } else {
-        response.status().as_u16()
-    };
-    if dropped {
+    let (status, trace_id) = if response.extensions().get::<DropConnection>().is_some() {
         log::debug!("{method} {path} -> connection dropped (injected fault)");
+        (0, None)
     } else {
-        log::debug!(
-            "{method} {path} -> {status} (trace id {})",
-            trace_id.as_deref().unwrap_or("-")
-        );
-    }
+        let trace_id = trace_id_of(&mut response);
+        let status = response.status().as_u16();
+        log::debug!("{method} {path} -> {status} (trace id {trace_id})");
+        (status, Some(trace_id))
+    };
     lock(&shared.requests).push(LoggedRequest {
         method,
         path,

@@ -166,9 +166,7 @@ impl Store {
 
     /// `DELETE {base}/{id}`.
     pub fn delete(&mut self, env_id: &str, id: &str) -> Result<(), ApiError> {
-        let removed = self.remove(env_id, id);
-        if removed {
-            self.save();
+        if self.remove(env_id, id) {
             Ok(())
         } else {
             Err(ApiError::not_found(format!(
@@ -177,13 +175,18 @@ impl Store {
         }
     }
 
+    /// Removes an integration and saves; `false` when it does not exist.
     fn remove(&mut self, env_id: &str, id: &str) -> bool {
         let Some(env) = self.environments.get_mut(env_id) else {
             return false;
         };
         let before = env.integrations.len();
         env.integrations.retain(|i| i.id != id);
-        env.integrations.len() != before
+        let removed = env.integrations.len() != before;
+        if removed {
+            self.save();
+        }
+        removed
     }
 
     /// Out-of-band change (drift): applies whatever fields of `patch` it recognises, without the
@@ -200,11 +203,7 @@ impl Store {
 
     /// Out-of-band deletion (drift).
     pub fn drift_delete(&mut self, env_id: &str, id: &str) -> bool {
-        let removed = self.remove(env_id, id);
-        if removed {
-            self.save();
-        }
-        removed
+        self.remove(env_id, id)
     }
 }
 
