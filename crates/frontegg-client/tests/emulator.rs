@@ -738,13 +738,7 @@ async fn plain_http_to_a_non_loopback_host_is_refused() {
 async fn concurrent_calls_share_one_authentication() {
     let emulator = start().await;
     // Authentication is slow, so that every call is waiting for it.
-    emulator.inject_fault(Fault {
-        method: "POST".to_string(),
-        path: AUTH.to_string(),
-        times: 1,
-        action: FaultAction::Delay,
-        delay_ms: 200,
-    });
+    emulator.inject_fault(Fault::delay("POST", AUTH, 1, 200));
     let client = client(&emulator);
     let cancel = CancellationToken::new();
     let mut tasks = tokio::task::JoinSet::new();
@@ -826,13 +820,7 @@ async fn a_request_without_an_answer_in_time_is_retried() {
         .expect("client");
     let cancel = CancellationToken::new();
     client.authenticate(&cancel).await.expect("authenticates");
-    emulator.inject_fault(Fault {
-        method: "GET".to_string(),
-        path: BASE.to_string(),
-        times: 1,
-        action: FaultAction::Delay,
-        delay_ms: 3_000,
-    });
+    emulator.inject_fault(Fault::delay("GET", BASE, 1, 3_000));
     let listed = tokio::time::timeout(Duration::from_secs(10), client.list_integrations(&cancel))
         .await
         .expect("does not wait for the slow answer")
@@ -848,13 +836,7 @@ async fn a_create_that_times_out_is_not_duplicated() {
     let cancel = CancellationToken::new();
     client.authenticate(&cancel).await.expect("authenticates");
     // The first POST is applied only after the client stopped waiting for it.
-    emulator.inject_fault(Fault {
-        method: "POST".to_string(),
-        path: BASE.to_string(),
-        times: 1,
-        action: FaultAction::Delay,
-        delay_ms: 1_000,
-    });
+    emulator.inject_fault(Fault::delay("POST", BASE, 1, 1_000));
     let created = client
         .create_integration(&create_body(&confluence(&emulator)), &cancel)
         .await
@@ -912,13 +894,7 @@ async fn a_create_cancelled_in_flight_says_it_may_have_happened() {
     let client = client(&emulator);
     let cancel = CancellationToken::new();
     client.authenticate(&cancel).await.expect("authenticates");
-    emulator.inject_fault(Fault {
-        method: "POST".to_string(),
-        path: BASE.to_string(),
-        times: 1,
-        action: FaultAction::Delay,
-        delay_ms: 5_000,
-    });
+    emulator.inject_fault(Fault::delay("POST", BASE, 1, 5_000));
     let stopper = cancel.clone();
     tokio::spawn(async move {
         tokio::time::sleep(Duration::from_millis(200)).await;

@@ -76,6 +76,17 @@ impl Fault {
         }
     }
 
+    /// A fault that holds the next `times` matching requests for `delay_ms`, then serves them.
+    pub fn delay(method: &str, path: &str, times: u32, delay_ms: u64) -> Fault {
+        Fault {
+            method: method.to_string(),
+            path: path.to_string(),
+            times,
+            action: FaultAction::Delay,
+            delay_ms,
+        }
+    }
+
     fn matches(&self, method: &str, path: &str) -> bool {
         let method_ok = self.method == "*" || self.method.eq_ignore_ascii_case(method);
         let path_ok = match self.path.strip_suffix('*') {

@@ -69,10 +69,7 @@ async fn every_answer_carries_a_trace_id() {
 async fn request_log_never_holds_a_secret_in_clear() {
     let emulator = start().await;
     let token = token(&emulator).await;
-    let id = create_confluence(&emulator, &token).await["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let id = create_confluence_id(&emulator, &token).await;
     call(
         &emulator,
         &token,
@@ -260,13 +257,7 @@ async fn apply_then_drop_creates_but_the_client_sees_a_transport_error() {
 async fn delay_fault_waits_then_answers_normally() {
     let emulator = start().await;
     let token = token(&emulator).await;
-    emulator.inject_fault(Fault {
-        method: "GET".into(),
-        path: BASE.into(),
-        times: 1,
-        action: FaultAction::Delay,
-        delay_ms: 400,
-    });
+    emulator.inject_fault(Fault::delay("GET", BASE, 1, 400));
     let timed_out = http()
         .get(format!("{}{BASE}", emulator.base_url()))
         .bearer_auth(&token)
@@ -274,13 +265,7 @@ async fn delay_fault_waits_then_answers_normally() {
         .send()
         .await;
     assert!(timed_out.unwrap_err().is_timeout());
-    emulator.inject_fault(Fault {
-        method: "GET".into(),
-        path: BASE.into(),
-        times: 1,
-        action: FaultAction::Delay,
-        delay_ms: 50,
-    });
+    emulator.inject_fault(Fault::delay("GET", BASE, 1, 50));
     let response = call(&emulator, &token, Method::GET, BASE, None).await;
     assert_eq!(response.status(), 200);
 }
@@ -432,10 +417,7 @@ async fn rate_limit_can_be_set_and_removed_over_http() {
 async fn drift_patch_and_delete_change_integrations_out_of_band() {
     let emulator = start().await;
     let token = token(&emulator).await;
-    let id = create_confluence(&emulator, &token).await["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let id = create_confluence_id(&emulator, &token).await;
     assert!(emulator.patch_integration(
         ENV,
         &id,
@@ -467,10 +449,7 @@ async fn drift_patch_and_delete_change_integrations_out_of_band() {
 async fn drift_over_http() {
     let emulator = start().await;
     let token = token(&emulator).await;
-    let id = create_confluence(&emulator, &token).await["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let id = create_confluence_id(&emulator, &token).await;
     let admin = format!(
         "{}/_emulator/environments/{ENV}/integrations",
         emulator.base_url()

@@ -72,10 +72,7 @@ async fn patch_delete_and_drift_are_saved() {
     let path = dir.path().join("state.json");
     let emulator = Emulator::start(with_state_file(&path)).await.unwrap();
     let token = token(&emulator).await;
-    let id = create_confluence(&emulator, &token).await["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let id = create_confluence_id(&emulator, &token).await;
     call(
         &emulator,
         &token,

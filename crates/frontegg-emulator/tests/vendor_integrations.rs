@@ -206,10 +206,7 @@ async fn patch_changes_only_the_fields_sent() {
 async fn patch_description_null_clears_it() {
     let emulator = start().await;
     let token = token(&emulator).await;
-    let id = create_confluence(&emulator, &token).await["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let id = create_confluence_id(&emulator, &token).await;
     let response = call(
         &emulator,
         &token,
@@ -226,10 +223,7 @@ async fn patch_description_null_clears_it() {
 async fn patch_with_new_oauth_configuration_replaces_the_stored_secret() {
     let emulator = start().await;
     let token = token(&emulator).await;
-    let id = create_confluence(&emulator, &token).await["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let id = create_confluence_id(&emulator, &token).await;
     let response = call(
         &emulator,
         &token,
@@ -254,10 +248,7 @@ async fn patch_with_new_oauth_configuration_replaces_the_stored_secret() {
 async fn patch_with_half_an_oauth_configuration_is_400() {
     let emulator = start().await;
     let token = token(&emulator).await;
-    let id = create_confluence(&emulator, &token).await["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let id = create_confluence_id(&emulator, &token).await;
     let response = call(
         &emulator,
         &token,
@@ -315,10 +306,7 @@ async fn patch_of_a_missing_integration_is_404() {
 async fn delete_answers_200_with_an_empty_body_then_404() {
     let emulator = start().await;
     let token = token(&emulator).await;
-    let id = create_confluence(&emulator, &token).await["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let id = create_confluence_id(&emulator, &token).await;
     let path = format!("{BASE}/{id}");
     let response = call(&emulator, &token, Method::DELETE, &path, None).await;
     assert_eq!(response.status(), 200);
@@ -332,10 +320,7 @@ async fn delete_answers_200_with_an_empty_body_then_404() {
 async fn confluence_can_be_created_again_after_delete() {
     let emulator = start().await;
     let token = token(&emulator).await;
-    let id = create_confluence(&emulator, &token).await["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let id = create_confluence_id(&emulator, &token).await;
     call(
         &emulator,
         &token,

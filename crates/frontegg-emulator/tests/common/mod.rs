@@ -88,3 +88,11 @@ pub async fn create_confluence(emulator: &Emulator, token: &str) -> Value {
     assert_eq!(response.status(), 201);
     response.json().await.expect("created integration")
 }
+
+/// Creates the Confluence integration and returns its id.
+pub async fn create_confluence_id(emulator: &Emulator, token: &str) -> String {
+    create_confluence(emulator, token).await["id"]
+        .as_str()
+        .expect("created integration id")
+        .to_string()
+}
