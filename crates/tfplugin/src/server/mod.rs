@@ -215,30 +215,31 @@ impl ProviderService {
     }
 
     fn resource(&self, type_name: &str, diags: &mut Diagnostics) -> Option<&ResourceEntry> {
-        let entry = self.resources.get(type_name);
-        if entry.is_none() {
-            diags.error(
-                "Unknown resource type",
-                format!(
-                    "This provider has no resource type {type_name:?}. Check the resource type name and the provider version."
-                ),
-            );
-        }
-        entry
+        declared(&self.resources, "resource", type_name, diags)
     }
 
     fn data_source(&self, type_name: &str, diags: &mut Diagnostics) -> Option<&DataSourceEntry> {
-        let entry = self.data_sources.get(type_name);
-        if entry.is_none() {
-            diags.error(
-                "Unknown data source type",
-                format!(
-                    "This provider has no data source type {type_name:?}. Check the data source type name and the provider version."
-                ),
-            );
-        }
-        entry
+        declared(&self.data_sources, "data source", type_name, diags)
     }
+}
+
+/// The entry of the `kind` type `type_name`, or an error saying the provider has none.
+fn declared<'a, E>(
+    entries: &'a BTreeMap<String, E>,
+    kind: &str,
+    type_name: &str,
+    diags: &mut Diagnostics,
+) -> Option<&'a E> {
+    let entry = entries.get(type_name);
+    if entry.is_none() {
+        diags.error(
+            format!("Unknown {kind} type"),
+            format!(
+                "This provider has no {kind} type {type_name:?}. Check the {kind} type name and the provider version."
+            ),
+        );
+    }
+    entry
 }
 
 type RpcResult<T> = Result<Response<T>, Status>;
