@@ -179,6 +179,15 @@ pub struct Run {
 }
 
 impl Run {
+    fn new(args: &[&str], out: std::process::Output) -> Run {
+        Run {
+            args: args.iter().map(|a| a.to_string()).collect(),
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
     /// stdout and stderr together.
     pub fn output(&self) -> String {
         format!("{}\n{}", self.stdout, self.stderr)
@@ -443,12 +452,7 @@ impl Scenario {
             .output()
             .await
             .expect("run terraform");
-        Run {
-            args: args.iter().map(|a| a.to_string()).collect(),
-            code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        }
+        Run::new(args, out)
     }
 
     /// Starts `terraform ARGS` without waiting, in a process group of its own, as a
@@ -471,12 +475,7 @@ impl Scenario {
     }
 
     fn record(&mut self, args: &[&str], out: std::process::Output) -> Run {
-        let run = Run {
-            args: args.iter().map(|a| a.to_string()).collect(),
-            code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        };
+        let run = Run::new(args, out);
         self.transcript
             .push((format!("terraform {}", args.join(" ")), run.output()));
         run
