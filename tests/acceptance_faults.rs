@@ -7,7 +7,7 @@ mod common;
 use std::time::Duration;
 
 use common::{ADDR, ENV_ID, Mode, Scenario, Terraform, emulator_config};
-use frontegg_emulator::{Fault, FaultAction, LoggedRequest, RateLimit};
+use frontegg_emulator::{Fault, LoggedRequest, RateLimit};
 
 const INTEGRATIONS: &str = "/app-integrations/resources/vendors-integrations/v1";
 const AUTH: &str = "/auth/vendor";
@@ -132,13 +132,8 @@ async fn token_expires_mid_apply(tf: &Terraform) {
     cfg.token_ttl_secs = 2;
     let mut s = start(tf, cfg).await;
     s.write_main(&config("atl-client-token"));
-    s.emulator.inject_fault(Fault {
-        method: "POST".into(),
-        path: INTEGRATIONS.into(),
-        times: 1,
-        action: FaultAction::Delay,
-        delay_ms: 3000,
-    });
+    s.emulator
+        .inject_fault(Fault::delay("POST", INTEGRATIONS, 1, 3000));
     s.apply().await;
     let log = s.emulator.requests();
     assert_eq!(
@@ -186,13 +181,8 @@ async fn lost_create_answer(tf: &Terraform) {
 async fn interrupted_apply(tf: &Terraform) {
     let mut s = start(tf, emulator_config()).await;
     s.write_main(&config("atl-client-interrupted"));
-    s.emulator.inject_fault(Fault {
-        method: "POST".into(),
-        path: INTEGRATIONS.into(),
-        times: 1,
-        action: FaultAction::Delay,
-        delay_ms: 3000,
-    });
+    s.emulator
+        .inject_fault(Fault::delay("POST", INTEGRATIONS, 1, 3000));
     let args = ["apply", "-auto-approve", "-input=false", "-no-color"];
     let child = s.spawn(&args);
     // The catalog lookup comes right before the create.
@@ -250,13 +240,8 @@ async fn interrupted_apply(tf: &Terraform) {
     // apply finishes the change.
     s.emulator.clear_requests();
     s.write_main(&config("atl-client-interrupted-update"));
-    s.emulator.inject_fault(Fault {
-        method: "PATCH".into(),
-        path: format!("{INTEGRATIONS}/*"),
-        times: 1,
-        action: FaultAction::Delay,
-        delay_ms: 3000,
-    });
+    s.emulator
+        .inject_fault(Fault::delay("PATCH", &format!("{INTEGRATIONS}/*"), 1, 3000));
     let child = s.spawn(&args);
     let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
     while !s
