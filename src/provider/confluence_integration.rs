@@ -187,11 +187,11 @@ pub(crate) async fn find_confluence(
     diags: &mut Diagnostics,
 ) -> Option<Option<VendorIntegration>> {
     let catalog_id = confluence_catalog_id(client, cancel, diags).await?;
-    match client.list_integrations(cancel).await {
-        Ok(list) => Some(
-            list.into_iter()
-                .find(|i| i.frontegg_integration_id == catalog_id),
-        ),
+    match client
+        .find_integration_by_catalog_id(&catalog_id, cancel)
+        .await
+    {
+        Ok(found) => Some(found),
         Err(e) => {
             client_error(diags, "Cannot list Frontegg integrations", &e);
             None

@@ -222,6 +222,17 @@ impl Client {
         Ok(self.list_in(&op).await?.into_iter().find(|i| i.id == id))
     }
 
+    /// The environment's integration of the catalog entry `catalog_id` (the
+    /// `fronteggIntegrationId`; an environment holds at most one); `None` when there is none.
+    pub async fn find_integration_by_catalog_id(
+        &self,
+        catalog_id: &str,
+        cancel: &CancellationToken,
+    ) -> Result<Option<VendorIntegration>, Error> {
+        let op = self.op(cancel);
+        self.find_by_catalog_id(catalog_id, &op).await
+    }
+
     /// Creates a vendor integration.
     ///
     /// A create that gets no answer (connection lost, timeout, 5xx) is never blindly repeated:
