@@ -22,7 +22,8 @@ pub use serve::{
 pub use async_trait::async_trait;
 pub use diag::{Diagnostic, Diagnostics, Severity};
 pub use resource::{
-    ApplyRequest, ClientCapabilities, Context, DataSource, PlanRequest, Provider, Resource,
+    ApplyRequest, ClientCapabilities, Context, DataSource, Function, FunctionError, ListRequest,
+    ListResource, ListResult, ListResults, PlanRequest, Provider, Resource,
 };
-pub use schema::{Attribute, Block, Schema};
+pub use schema::{Attribute, Block, Parameter, Schema, Signature};
 pub use server::{InvalidSchemas, ProviderService};

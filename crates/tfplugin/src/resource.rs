@@ -1,17 +1,19 @@
-//! What a provider implements: a [`Provider`] with its [`Resource`]s and
-//! [`DataSource`]s. They describe a [`Schema`] and work on [`Value`]s; the server
-//! (`crate::server`) speaks the protocol and applies Terraform's rules (defaults,
-//! unknowns, write-only nulling, replacement, import and upgrade) for all of them.
+//! What a provider implements: a [`Provider`] with its [`Resource`]s, [`DataSource`]s,
+//! [`ListResource`]s and [`Function`]s. They describe a [`Schema`] (a [`Signature`] for
+//! functions) and work on [`Value`]s; the server (`crate::server`) speaks the protocol
+//! and applies Terraform's rules (defaults, unknowns, write-only nulling, replacement,
+//! import and upgrade, list results, function arguments) for all of them.
 
 use std::any::Any;
 use std::sync::Arc;
 
 use async_trait::async_trait;
 use tfvalue::Value;
+use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 use crate::diag::Diagnostics;
-use crate::schema::Schema;
+use crate::schema::{Schema, Signature};
 
 /// What Terraform told the provider it supports (`ClientCapabilities`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -89,8 +91,8 @@ impl Context {
     }
 }
 
-/// A Terraform provider: its configuration schema and its resource and data source
-/// types.
+/// A Terraform provider: its configuration schema, its resource, data source and list
+/// resource types, and its functions.
 #[async_trait]
 pub trait Provider: Send + Sync + 'static {
     /// The schema of the `provider` block.
@@ -113,6 +115,17 @@ pub trait Provider: Send + Sync + 'static {
 
     /// The data source types.
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>>;
+
+    /// The list resource types (`terraform query`, Terraform 1.14+); each lists a
+    /// managed resource type of the same name.
+    fn list_resources(&self) -> Vec<Arc<dyn ListResource>> {
+        Vec::new()
+    }
+
+    /// The provider functions (`provider::<name>::<function>(...)`, Terraform 1.8+).
+    fn functions(&self) -> Vec<Arc<dyn Function>> {
+        Vec::new()
+    }
 }
 
 /// The values a plan is made from.
@@ -216,4 +229,127 @@ pub trait DataSource: Send + Sync + 'static {
 
     /// Reads the data described by `config` (wholly known); returns the state.
     async fn read(&self, ctx: &Context, config: &Value, diags: &mut Diagnostics) -> Value;
+}
+
+/// What Terraform asks a list resource for (`ListResource`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ListRequest {
+    /// The `config` block of the `list` block (wholly known; attributes the user left
+    /// out are null).
+    pub config: Value,
+    /// Whether Terraform wants each object's full state (`include_resource = true`, or
+    /// `terraform query -generate-config-out`); otherwise only identities and display
+    /// names are sent.
+    pub include_resource: bool,
+    /// The most results Terraform accepts; [`ListResults::push`] refuses more.
+    pub limit: i64,
+}
+
+/// One object a list resource found.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ListResult {
+    /// A name for people (`terraform query` prints it beside the identity).
+    pub display_name: String,
+    /// The object's state, as the managed resource's `read` would return it. The server
+    /// derives the identity from it with [`Resource::identity`], nulls write-only
+    /// attributes, and sends it when Terraform asked for resources.
+    pub state: Value,
+}
+
+/// Where a list resource sends what it finds: each result travels to Terraform as it
+/// is pushed.
+#[derive(Debug)]
+pub struct ListResults {
+    sender: mpsc::Sender<ListResult>,
+    remaining: i64,
+}
+
+impl ListResults {
+    /// Results sent to `sender`, at most `limit` of them.
+    pub(crate) fn new(sender: mpsc::Sender<ListResult>, limit: i64) -> ListResults {
+        ListResults {
+            sender,
+            remaining: limit.max(0),
+        }
+    }
+
+    /// Sends one result. False when Terraform takes no more (the limit is reached, or it
+    /// stopped listening): the list resource should stop looking.
+    pub async fn push(&mut self, result: ListResult) -> bool {
+        if self.remaining == 0 || self.sender.send(result).await.is_err() {
+            return false;
+        }
+        self.remaining -= 1;
+        self.remaining > 0
+    }
+}
+
+/// A list resource type: finds the existing objects of the managed resource type of the
+/// same name, for `terraform query` (Terraform 1.14+). That resource must have an
+/// identity: Terraform imports what a query finds by it.
+#[async_trait]
+pub trait ListResource: Send + Sync + 'static {
+    /// The type name: that of the managed resource whose objects it lists.
+    fn type_name(&self) -> &'static str;
+
+    /// The schema of the `config` block inside a `list` block.
+    fn schema(&self) -> Schema;
+
+    /// Checks a `config` block (which may hold unknowns: skip them).
+    fn validate(&self, _ctx: &Context, _config: &Value, _diags: &mut Diagnostics) {}
+
+    /// Finds the objects and pushes each to `results`, stopping when a push returns
+    /// false. Errors in `diags` reach Terraform after the results pushed before them.
+    async fn list(
+        &self,
+        ctx: &Context,
+        req: &ListRequest,
+        results: &mut ListResults,
+        diags: &mut Diagnostics,
+    );
+}
+
+/// Why a function call failed (`FunctionError`): Terraform shows the text, pointing at
+/// the argument when there is one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FunctionError {
+    /// What is wrong and what to pass instead.
+    pub text: String,
+    /// The 0-based position of the argument at fault, if one is.
+    pub argument: Option<usize>,
+}
+
+impl FunctionError {
+    /// An error about the argument at position `index` (0-based).
+    pub fn argument(index: usize, text: impl Into<String>) -> FunctionError {
+        FunctionError {
+            text: text.into(),
+            argument: Some(index),
+        }
+    }
+
+    /// An error about the call as a whole.
+    pub fn call(text: impl Into<String>) -> FunctionError {
+        FunctionError {
+            text: text.into(),
+            argument: None,
+        }
+    }
+}
+
+/// A provider function, called in configuration as
+/// `provider::<provider name>::<name>(...)` (Terraform 1.8+, OpenTofu 1.7+). Terraform
+/// calls functions without configuring the provider: a function computes its result
+/// from its arguments alone.
+pub trait Function: Send + Sync + 'static {
+    /// The function name (lowercase letters, digits and underscores).
+    fn name(&self) -> &'static str;
+
+    /// Parameters, return type and documentation.
+    fn signature(&self) -> Signature;
+
+    /// Computes the result. `args` hold one value per parameter, then one per variadic
+    /// argument, each of its parameter's type, null or unknown only where the parameter
+    /// allows it.
+    fn call(&self, args: &[Value]) -> Result<Value, FunctionError>;
 }

@@ -1,4 +1,5 @@
-//! The schema model: what a provider, resource or data source accepts and stores.
+//! The schema model: what a provider, resource, data source or list resource accepts
+//! and stores, and what a provider function accepts and returns ([`Signature`]).
 //!
 //! A [`Schema`] is a versioned [`Block`] of [`Attribute`]s and nested blocks. Besides
 //! what travels on the wire (types, required/optional/computed, sensitive, write-only,
@@ -451,7 +452,131 @@ impl Attribute {
     }
 }
 
-fn valid_name(name: &str) -> bool {
+/// What a provider function accepts and returns, with its documentation: the
+/// function's counterpart of a [`Schema`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct Signature {
+    /// The positional parameters, in order.
+    pub parameters: Vec<Parameter>,
+    /// A last parameter taking zero or more further arguments of its type.
+    pub variadic: Option<Parameter>,
+    /// The type of the result.
+    pub return_type: Type,
+    /// One line saying what the function does.
+    pub summary: String,
+    /// Markdown documentation.
+    pub description: String,
+    /// Set when the function is deprecated: why, and what to use instead.
+    pub deprecation_message: Option<String>,
+}
+
+/// One parameter of a [`Signature`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct Parameter {
+    /// The name shown in documentation and errors.
+    pub name: String,
+    /// The type arguments are converted to.
+    pub ty: Type,
+    /// Markdown description.
+    pub description: String,
+    /// Whether a null argument reaches the function (else Terraform refuses it).
+    pub allow_null: bool,
+    /// Whether an unknown argument reaches the function (else the result is unknown
+    /// without a call).
+    pub allow_unknown: bool,
+}
+
+impl Signature {
+    /// A function of `parameters` returning `return_type`, summarised by `summary`.
+    pub fn new(
+        parameters: impl IntoIterator<Item = Parameter>,
+        return_type: Type,
+        summary: impl Into<String>,
+    ) -> Signature {
+        Signature {
+            parameters: parameters.into_iter().collect(),
+            variadic: None,
+            return_type,
+            summary: summary.into(),
+            description: String::new(),
+            deprecation_message: None,
+        }
+    }
+
+    /// Sets the markdown description.
+    pub fn description(mut self, markdown: impl Into<String>) -> Signature {
+        self.description = markdown.into();
+        self
+    }
+
+    /// Adds a variadic last parameter.
+    pub fn variadic(mut self, parameter: Parameter) -> Signature {
+        self.variadic = Some(parameter);
+        self
+    }
+
+    /// The parameter of the argument at position `index`, if the function takes one
+    /// there.
+    pub fn parameter_at(&self, index: usize) -> Option<&Parameter> {
+        self.parameters.get(index).or(self.variadic.as_ref())
+    }
+
+    /// Checks the names: each parameter named (lowercase letters, digits, underscores),
+    /// no name twice.
+    pub fn validate(&self) -> Result<(), Vec<String>> {
+        let mut problems = Vec::new();
+        let mut seen = BTreeSet::new();
+        for p in self.parameters.iter().chain(&self.variadic) {
+            if !valid_name(&p.name) {
+                problems.push(format!(
+                    "parameter {:?}: name may contain only lowercase letters, digits and underscores",
+                    p.name
+                ));
+            }
+            if !seen.insert(p.name.as_str()) {
+                problems.push(format!("parameter {}: name declared twice", p.name));
+            }
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(problems)
+        }
+    }
+}
+
+impl Parameter {
+    /// A parameter `name` of type `ty` that takes neither null nor unknown arguments.
+    pub fn new(name: impl Into<String>, ty: Type) -> Parameter {
+        Parameter {
+            name: name.into(),
+            ty,
+            description: String::new(),
+            allow_null: false,
+            allow_unknown: false,
+        }
+    }
+
+    /// Sets the markdown description.
+    pub fn description(mut self, markdown: impl Into<String>) -> Parameter {
+        self.description = markdown.into();
+        self
+    }
+
+    /// Null arguments reach the function.
+    pub fn allow_null(mut self) -> Parameter {
+        self.allow_null = true;
+        self
+    }
+
+    /// Unknown arguments reach the function.
+    pub fn allow_unknown(mut self) -> Parameter {
+        self.allow_unknown = true;
+        self
+    }
+}
+
+pub(crate) fn valid_name(name: &str) -> bool {
     !name.is_empty()
         && name
             .bytes()

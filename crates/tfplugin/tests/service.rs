@@ -1,5 +1,6 @@
-//! The service as a whole: schemas sent to Terraform, schemas refused at start-up,
-//! StopProvider, panics, and the RPCs for features the provider does not offer.
+//! The service as a whole: schemas and server capabilities sent to Terraform, schemas
+//! refused at start-up, StopProvider, panics, and the RPCs for features the provider
+//! does not offer or types it does not declare.
 
 mod common;
 
@@ -32,7 +33,7 @@ async fn the_provider_schema_carries_types_flags_and_capabilities() {
         resp.server_capabilities,
         Some(pb::ServerCapabilities {
             plan_destroy: true,
-            get_provider_schema_optional: false,
+            get_provider_schema_optional: true,
             move_resource_state: false,
             generate_resource_config: false,
         })
@@ -394,7 +395,7 @@ async fn rpcs_for_undeclared_features_answer_with_error_diagnostics() {
 }
 
 #[tokio::test]
-async fn move_generate_and_functions_are_declined_with_diagnostics() {
+async fn move_generate_and_undeclared_functions_are_declined_with_diagnostics() {
     let (svc, _) = new_service();
     let r = svc
         .move_resource_state(Request::new(pb::move_resource_state::Request {

@@ -139,8 +139,7 @@ impl ProviderService {
             );
             apply_req.prior.clone()
         };
-        resp.new_identity =
-            self.identity_of(entry, &new_state, req.planned_identity.as_ref(), diags);
+        resp.new_identity = entry.identity_of(&new_state, req.planned_identity.as_ref(), diags);
         resp.new_state = encode_dynamic(&new_state, ty, "new state", diags);
     }
 }

@@ -1,12 +1,14 @@
-//! Between this crate's model and the wire: schemas and diagnostics out, client
-//! capabilities in, `DynamicValue`s in and out.
+//! Between this crate's model and the wire: schemas, function signatures and
+//! diagnostics out, client capabilities in, `DynamicValue`s in and out.
 
 use tfvalue::{AttributePath, PathStep, Type, Value, json, msgpack};
 
 use crate::diag::{Diagnostic, Diagnostics, Severity};
 use crate::proto::tfplugin6 as pb;
 use crate::resource::ClientCapabilities;
-use crate::schema::{Attribute, AttributeNesting, Block, BlockNesting, NestedBlock, Schema};
+use crate::schema::{
+    Attribute, AttributeNesting, Block, BlockNesting, NestedBlock, Parameter, Schema, Signature,
+};
 
 /// A schema as `tfplugin6.Schema`. Nested attributes carry only `nested_type`, never
 /// `type` as well (Terraform rejects both).
@@ -99,6 +101,36 @@ pub(crate) fn identity_schema_to_proto(schema: &Schema) -> pb::ResourceIdentityS
                 description: a.description.clone(),
             })
             .collect(),
+    }
+}
+
+/// A function signature as `tfplugin6.Function`.
+pub(crate) fn function_to_proto(signature: &Signature) -> pb::Function {
+    pb::Function {
+        parameters: signature
+            .parameters
+            .iter()
+            .map(parameter_to_proto)
+            .collect(),
+        variadic_parameter: signature.variadic.as_ref().map(parameter_to_proto),
+        r#return: Some(pb::function::Return {
+            r#type: signature.return_type.to_json_bytes(),
+        }),
+        summary: signature.summary.clone(),
+        description: signature.description.clone(),
+        description_kind: pb::StringKind::Markdown as i32,
+        deprecation_message: signature.deprecation_message.clone().unwrap_or_default(),
+    }
+}
+
+fn parameter_to_proto(p: &Parameter) -> pb::function::Parameter {
+    pb::function::Parameter {
+        name: p.name.clone(),
+        r#type: p.ty.to_json_bytes(),
+        allow_null_value: p.allow_null,
+        allow_unknown_values: p.allow_unknown,
+        description: p.description.clone(),
+        description_kind: pb::StringKind::Markdown as i32,
     }
 }
 

@@ -5,27 +5,26 @@ use tfvalue::Value;
 use crate::diag::Diagnostics;
 use crate::proto::tfplugin6 as pb;
 
+use super::ResourceEntry;
 use super::convert::encode_dynamic;
 use super::guard::guarded_sync;
-use super::{ProviderService, ResourceEntry};
 
-impl ProviderService {
+impl ResourceEntry {
     /// The identity to send with `state`: the resource's identity of it when wholly
     /// known, else `fallback` (the identity Terraform sent). None for resources without
     /// an identity and for null states.
     pub(super) fn identity_of(
         &self,
-        entry: &ResourceEntry,
         state: &Value,
         fallback: Option<&pb::ResourceIdentityData>,
         diags: &mut Diagnostics,
     ) -> Option<pb::ResourceIdentityData> {
-        let (_, ty) = entry.identity.as_ref()?;
+        let (_, ty) = self.identity.as_ref()?;
         if state.is_null() {
             return None;
         }
         let identity = match guarded_sync("deriving a resource identity", || {
-            entry.resource.identity(state)
+            self.resource.identity(state)
         }) {
             Ok(identity) => identity,
             Err(d) => {

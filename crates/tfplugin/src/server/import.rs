@@ -116,7 +116,7 @@ impl ProviderService {
             );
             return None;
         }
-        let identity = self.identity_of(entry, &state, req.identity.as_ref(), diags);
+        let identity = entry.identity_of(&state, req.identity.as_ref(), diags);
         let state = encode_dynamic(&state, &entry.ty, "imported state", diags)?;
         Some(pb::import_resource_state::ImportedResource {
             type_name: type_name.clone(),

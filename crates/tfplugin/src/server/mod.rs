@@ -1,17 +1,19 @@
 //! The `tfplugin6.Provider` gRPC service: decodes requests, applies Terraform's rules
-//! once for every resource, calls the [`Provider`], [`Resource`] and [`DataSource`]
-//! code inside a panic guard, and encodes responses.
+//! once for every resource, calls the [`Provider`], [`Resource`], [`DataSource`],
+//! [`ListResource`] and [`Function`] code inside a panic guard, and encodes responses.
 //!
 //! One file per RPC or group of RPCs; `plan_rules.rs` holds the value rules (defaults,
 //! unknowns, write-only, replacement).
 
 mod apply;
+mod call_function;
 mod configure;
 mod convert;
 mod data_source;
 mod guard;
 mod identity;
 mod import;
+mod list_resource;
 mod plan;
 mod plan_rules;
 mod read;
@@ -33,8 +35,10 @@ use tonic::{Request, Response, Status, Streaming};
 use crate::diag::Diagnostics;
 use crate::proto::tfplugin6 as pb;
 use crate::proto::tfplugin6::provider_server::Provider as ProviderRpc;
-use crate::resource::{ClientCapabilities, Context, DataSource, Provider, Resource};
-use crate::schema::Schema;
+use crate::resource::{
+    ClientCapabilities, Context, DataSource, Function, ListResource, Provider, Resource,
+};
+use crate::schema::{Schema, Signature, valid_name};
 
 /// The provider's schemas broke Terraform's rules; the server refuses to start.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -67,6 +71,20 @@ struct DataSourceEntry {
     ty: Type,
 }
 
+/// A list resource type with its `config` schema and the managed resource it lists
+/// (shared with the task that streams a listing).
+struct ListResourceEntry {
+    list: Arc<dyn ListResource>,
+    ty: Type,
+    resource: Arc<ResourceEntry>,
+}
+
+/// A provider function with its signature.
+struct FunctionEntry {
+    function: Arc<dyn Function>,
+    signature: Signature,
+}
+
 /// What `ConfigureProvider` left for later requests.
 #[derive(Default)]
 struct Configured {
@@ -78,10 +96,13 @@ struct Configured {
 pub struct ProviderService {
     provider: Arc<dyn Provider>,
     provider_ty: Type,
-    resources: BTreeMap<String, ResourceEntry>,
+    resources: BTreeMap<String, Arc<ResourceEntry>>,
     data_sources: BTreeMap<String, DataSourceEntry>,
+    list_resources: BTreeMap<String, Arc<ListResourceEntry>>,
+    functions: BTreeMap<String, FunctionEntry>,
     schema_response: pb::get_provider_schema::Response,
     identity_response: pb::get_resource_identity_schemas::Response,
+    functions_response: pb::get_functions::Response,
     /// Cancelled by `StopProvider`, then replaced by a fresh token.
     cancel: Mutex<CancellationToken>,
     configured: RwLock<Configured>,
@@ -95,6 +116,11 @@ impl fmt::Debug for ProviderService {
                 "data_sources",
                 &self.data_sources.keys().collect::<Vec<_>>(),
             )
+            .field(
+                "list_resources",
+                &self.list_resources.keys().collect::<Vec<_>>(),
+            )
+            .field("functions", &self.functions.keys().collect::<Vec<_>>())
             .finish_non_exhaustive()
     }
 }
@@ -134,7 +160,7 @@ impl ProviderService {
                     (s, ty)
                 }),
             };
-            if resources.insert(name.clone(), entry).is_some() {
+            if resources.insert(name.clone(), Arc::new(entry)).is_some() {
                 check(
                     &format!("resource {name}"),
                     Err(vec!["type name declared twice".to_owned()]),
@@ -168,6 +194,79 @@ impl ProviderService {
             }
         }
 
+        let mut list_resources = BTreeMap::new();
+        let mut list_schemas = BTreeMap::new();
+        for list in provider.list_resources() {
+            let name = list.type_name().to_owned();
+            let what = format!("list resource {name}");
+            let schema = list.schema();
+            check(&what, schema.validate());
+            if schema.block.contains_write_only() {
+                check(
+                    &what,
+                    Err(vec![
+                        "list resources cannot have write-only attributes".to_owned(),
+                    ]),
+                );
+            }
+            let resource = match resources.get(&name) {
+                Some(r) if r.identity.is_some() => Arc::clone(r),
+                Some(_) => {
+                    check(
+                        &what,
+                        Err(vec![format!(
+                            "the resource {name} has no identity schema; Terraform imports what a query finds by its identity"
+                        )]),
+                    );
+                    continue;
+                }
+                None => {
+                    check(
+                        &what,
+                        Err(vec![format!(
+                            "no resource {name}: a list resource lists the objects of the resource type of its name"
+                        )]),
+                    );
+                    continue;
+                }
+            };
+            let entry = ListResourceEntry {
+                list,
+                ty: schema.value_type(),
+                resource,
+            };
+            if list_resources
+                .insert(name.clone(), Arc::new(entry))
+                .is_some()
+            {
+                check(&what, Err(vec!["type name declared twice".to_owned()]));
+            }
+            list_schemas.insert(name, schema);
+        }
+
+        let mut functions = BTreeMap::new();
+        for function in provider.functions() {
+            let name = function.name().to_owned();
+            let what = format!("function {name:?}");
+            if !valid_name(&name) || name.starts_with(|c: char| c.is_ascii_digit()) {
+                check(
+                    &what,
+                    Err(vec![
+                        "a function name is lowercase letters, digits and underscores, not starting with a digit".to_owned(),
+                    ]),
+                );
+            }
+            let signature = function.signature();
+            check(&what, signature.validate());
+            let entry = FunctionEntry {
+                function,
+                signature,
+            };
+            if functions.insert(name, entry).is_some() {
+                check(&what, Err(vec!["name declared twice".to_owned()]));
+            }
+        }
+
         if !problems.is_empty() {
             return Err(InvalidSchemas(problems));
         }
@@ -176,7 +275,11 @@ impl ProviderService {
             &provider_schema,
             resources.iter().map(|(k, v)| (k, &v.schema)),
             data_sources.iter().map(|(k, v)| (k, &v.schema)),
+            list_schemas.iter(),
+            functions.iter().map(|(k, v)| (k, &v.signature)),
         );
+        let functions_response =
+            schemas::functions_response(functions.iter().map(|(k, v)| (k, &v.signature)));
         let identity_response = schemas::identity_schemas_response(
             resources
                 .iter()
@@ -187,8 +290,11 @@ impl ProviderService {
             provider_ty: provider_schema.value_type(),
             resources,
             data_sources,
+            list_resources,
+            functions,
             schema_response,
             identity_response,
+            functions_response,
             cancel: Mutex::new(CancellationToken::new()),
             configured: RwLock::new(Configured::default()),
         })
@@ -215,11 +321,19 @@ impl ProviderService {
     }
 
     fn resource(&self, type_name: &str, diags: &mut Diagnostics) -> Option<&ResourceEntry> {
-        declared(&self.resources, "resource", type_name, diags)
+        declared(&self.resources, "resource", type_name, diags).map(|e| &**e)
     }
 
     fn data_source(&self, type_name: &str, diags: &mut Diagnostics) -> Option<&DataSourceEntry> {
         declared(&self.data_sources, "data source", type_name, diags)
+    }
+
+    fn list_resource_entry(
+        &self,
+        type_name: &str,
+        diags: &mut Diagnostics,
+    ) -> Option<&Arc<ListResourceEntry>> {
+        declared(&self.list_resources, "list resource", type_name, diags)
     }
 }
 
@@ -406,41 +520,35 @@ impl ProviderRpc for ProviderService {
         })
     }
 
-    type ListResourceStream = unsupported::OneItemStream<pb::list_resource::Event>;
+    type ListResourceStream = list_resource::ListResourceStream;
 
     async fn list_resource(
         &self,
         req: Request<pb::list_resource::Request>,
     ) -> RpcResult<Self::ListResourceStream> {
-        let req = req.into_inner();
-        ok(unsupported::one_item(pb::list_resource::Event {
-            diagnostic: unsupported::unknown_type("list resource", &req.type_name),
-            ..Default::default()
-        }))
+        ok(self.list_resource(req.into_inner()))
     }
 
     async fn validate_list_resource_config(
         &self,
         req: Request<pb::validate_list_resource_config::Request>,
     ) -> RpcResult<pb::validate_list_resource_config::Response> {
-        let req = req.into_inner();
-        ok(pb::validate_list_resource_config::Response {
-            diagnostics: unsupported::unknown_type("list resource", &req.type_name),
-        })
+        ok(self.validate_list_resource_config(req.into_inner()))
     }
 
     async fn get_functions(
         &self,
         _: Request<pb::get_functions::Request>,
     ) -> RpcResult<pb::get_functions::Response> {
-        ok(pb::get_functions::Response::default())
+        log::debug!("GetFunctions");
+        ok(self.functions_response.clone())
     }
 
     async fn call_function(
         &self,
         req: Request<pb::call_function::Request>,
     ) -> RpcResult<pb::call_function::Response> {
-        ok(unsupported::call_function(req.into_inner()))
+        ok(self.call_function(req.into_inner()))
     }
 
     async fn validate_state_store_config(

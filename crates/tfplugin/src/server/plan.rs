@@ -137,8 +137,7 @@ impl ProviderService {
             .iter()
             .map(path_to_proto)
             .collect();
-        resp.planned_identity =
-            self.identity_of(entry, &planned, req.prior_identity.as_ref(), diags);
+        resp.planned_identity = entry.identity_of(&planned, req.prior_identity.as_ref(), diags);
         resp.planned_state = encode_dynamic(&planned, ty, "planned state", diags);
     }
 }

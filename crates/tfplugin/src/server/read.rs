@@ -82,8 +82,7 @@ impl ProviderService {
             );
             current
         };
-        resp.new_identity =
-            self.identity_of(entry, &new_state, req.current_identity.as_ref(), diags);
+        resp.new_identity = entry.identity_of(&new_state, req.current_identity.as_ref(), diags);
         resp.new_state = encode_dynamic(&new_state, ty, "state", diags);
     }
 }

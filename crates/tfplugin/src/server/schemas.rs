@@ -1,27 +1,48 @@
-//! `GetProviderSchema`, `GetResourceIdentitySchemas` and `GetMetadata`: answered from
-//! what [`ProviderService::new`] converted once.
+//! `GetProviderSchema`, `GetResourceIdentitySchemas`, `GetFunctions` and `GetMetadata`:
+//! answered from what [`ProviderService::new`] converted once.
 
 use crate::proto::tfplugin6 as pb;
-use crate::schema::Schema;
+use crate::schema::{Schema, Signature};
 
 use super::ProviderService;
-use super::convert::{identity_schema_to_proto, schema_to_proto};
+use super::convert::{function_to_proto, identity_schema_to_proto, schema_to_proto};
 
+/// `list_resources` are the schemas of the `config` blocks: Terraform wraps each in
+/// the list block's own schema.
 pub(super) fn provider_schema_response<'a>(
     provider: &Schema,
     resources: impl Iterator<Item = (&'a String, &'a Schema)>,
     data_sources: impl Iterator<Item = (&'a String, &'a Schema)>,
+    list_resources: impl Iterator<Item = (&'a String, &'a Schema)>,
+    functions: impl Iterator<Item = (&'a String, &'a Signature)>,
 ) -> pb::get_provider_schema::Response {
     pb::get_provider_schema::Response {
         provider: Some(schema_to_proto(provider)),
-        resource_schemas: resources
-            .map(|(k, s)| (k.clone(), schema_to_proto(s)))
-            .collect(),
-        data_source_schemas: data_sources
-            .map(|(k, s)| (k.clone(), schema_to_proto(s)))
-            .collect(),
+        resource_schemas: schemas_to_proto(resources),
+        data_source_schemas: schemas_to_proto(data_sources),
+        list_resource_schemas: schemas_to_proto(list_resources),
+        functions: functions_response(functions).functions,
         server_capabilities: Some(server_capabilities()),
         ..Default::default()
+    }
+}
+
+fn schemas_to_proto<'a, C: FromIterator<(String, pb::Schema)>>(
+    schemas: impl Iterator<Item = (&'a String, &'a Schema)>,
+) -> C {
+    schemas
+        .map(|(k, s)| (k.clone(), schema_to_proto(s)))
+        .collect()
+}
+
+pub(super) fn functions_response<'a>(
+    functions: impl Iterator<Item = (&'a String, &'a Signature)>,
+) -> pb::get_functions::Response {
+    pb::get_functions::Response {
+        functions: functions
+            .map(|(k, s)| (k.clone(), function_to_proto(s)))
+            .collect(),
+        diagnostics: Vec::new(),
     }
 }
 
@@ -36,10 +57,13 @@ pub(super) fn identity_schemas_response<'a>(
     }
 }
 
+/// `get_provider_schema_optional`: every RPC is answered from what `new` prepared, so
+/// Terraform (1.6+) may reuse the schema of one provider process for the others of the
+/// same provider instead of asking each.
 fn server_capabilities() -> pb::ServerCapabilities {
     pb::ServerCapabilities {
         plan_destroy: true,
-        get_provider_schema_optional: false,
+        get_provider_schema_optional: true,
         move_resource_state: false,
         generate_resource_config: false,
     }
@@ -63,6 +87,18 @@ impl ProviderService {
                 .map(|k| pb::get_metadata::DataSourceMetadata {
                     type_name: k.clone(),
                 })
+                .collect(),
+            list_resources: self
+                .list_resources
+                .keys()
+                .map(|k| pb::get_metadata::ListResourceMetadata {
+                    type_name: k.clone(),
+                })
+                .collect(),
+            functions: self
+                .functions
+                .keys()
+                .map(|k| pb::get_metadata::FunctionMetadata { name: k.clone() })
                 .collect(),
             ..Default::default()
         }

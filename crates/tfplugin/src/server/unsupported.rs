@@ -1,7 +1,7 @@
 //! RPCs for features this provider framework does not offer: moving state between
-//! resource types, generating configuration, provider functions, and the ephemeral,
-//! list, action and state-store types (Terraform only calls those for types a provider
-//! declares, so an answer names the unknown type).
+//! resource types, generating configuration, and the ephemeral, action and state-store
+//! types (Terraform only calls those for types a provider declares, so an answer names
+//! the unknown type).
 
 use tonic::Status;
 
@@ -64,18 +64,5 @@ pub(super) fn generate_resource_config(
     pb::generate_resource_config::Response {
         diagnostics: diagnostics_to_proto(diags),
         ..Default::default()
-    }
-}
-
-pub(super) fn call_function(req: pb::call_function::Request) -> pb::call_function::Response {
-    pb::call_function::Response {
-        result: None,
-        error: Some(pb::FunctionError {
-            text: format!(
-                "This provider declares no functions; {:?} is unknown.",
-                req.name
-            ),
-            function_argument: None,
-        }),
     }
 }

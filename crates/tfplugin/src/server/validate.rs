@@ -1,4 +1,5 @@
-//! `ValidateProviderConfig`, `ValidateResourceConfig` and `ValidateDataResourceConfig`.
+//! `ValidateProviderConfig`, `ValidateResourceConfig`, `ValidateDataResourceConfig` and
+//! `ValidateListResourceConfig`.
 
 use crate::diag::Diagnostics;
 use crate::proto::tfplugin6 as pb;
@@ -94,6 +95,38 @@ impl ProviderService {
             }
         }
         pb::validate_data_resource_config::Response {
+            diagnostics: diagnostics_to_proto(diags),
+        }
+    }
+
+    /// Checks the `config` block of a `list` block (Terraform validates `limit` and
+    /// `include_resource` itself).
+    pub(super) fn validate_list_resource_config(
+        &self,
+        req: pb::validate_list_resource_config::Request,
+    ) -> pb::validate_list_resource_config::Response {
+        log::debug!("ValidateListResourceConfig {}", req.type_name);
+        let mut diags = Diagnostics::new();
+        if let Some(entry) = self.list_resource_entry(&req.type_name, &mut diags) {
+            let ctx = self.context(None);
+            if let Some(config) = decode_dynamic(
+                req.config.as_ref(),
+                &entry.ty,
+                "list configuration",
+                &mut diags,
+            ) {
+                let mut inner = Diagnostics::new();
+                let result = guarded_sync(
+                    &format!("validating a {} list configuration", req.type_name),
+                    || entry.list.validate(&ctx, &config, &mut inner),
+                );
+                diags.extend(inner);
+                if let Err(d) = result {
+                    diags.push(d);
+                }
+            }
+        }
+        pb::validate_list_resource_config::Response {
             diagnostics: diagnostics_to_proto(diags),
         }
     }
