@@ -1,6 +1,7 @@
 //! The documentation in `docs/` (Terraform Registry layout) is checked against the code:
 //!
-//! * each page's `## Schema` section is rendered from the schema's attribute descriptions;
+//! * each page's `## Schema` section is rendered from the schema's attribute descriptions,
+//!   and a function page's `## Signature` and `## Arguments` from the function's signature;
 //! * each fenced block after an `<!-- example: PATH -->` marker is the file at PATH
 //!   (from `examples/`).
 //!
@@ -10,17 +11,19 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use tfplugin::schema::{Attribute, Schema};
+use tfplugin::schema::{Attribute, Schema, Signature};
 use tfvalue::Type;
 
 const WRITE_ONLY_LINK: &str =
     "https://developer.hashicorp.com/terraform/language/resources/ephemeral#write-only-arguments";
 const EXAMPLE_MARKER: &str = "<!-- example: ";
 /// The example folders of the Registry layout: every file in them belongs in the docs.
-const DOCUMENTED_EXAMPLES: [&str; 3] = [
+const DOCUMENTED_EXAMPLES: [&str; 5] = [
     "examples/provider",
     "examples/resources",
     "examples/data-sources",
+    "examples/list-resources",
+    "examples/functions",
 ];
 
 struct Page {
@@ -45,6 +48,11 @@ fn pages() -> Vec<Page> {
         .into_iter()
         .find(|d| d.type_name() == "frontegg_confluence_integration")
         .expect("data source registered");
+    let list_resource = provider
+        .list_resources()
+        .into_iter()
+        .find(|l| l.type_name() == "frontegg_confluence_integration")
+        .expect("list resource registered");
     vec![
         Page {
             path: "docs/index.md",
@@ -61,7 +69,27 @@ fn pages() -> Vec<Page> {
             schema: data_source.schema(),
             identity: None,
         },
+        Page {
+            path: "docs/list-resources/confluence_integration.md",
+            schema: list_resource.schema(),
+            identity: None,
+        },
     ]
+}
+
+/// The function pages, `docs/functions/<name>.md`, with their signatures.
+fn function_pages() -> Vec<(String, &'static str, Signature)> {
+    terraform_provider_frontegg::provider()
+        .functions()
+        .into_iter()
+        .map(|f| {
+            (
+                format!("docs/functions/{}.md", f.name()),
+                f.name(),
+                f.signature(),
+            )
+        })
+        .collect()
 }
 
 fn type_name(ty: &Type) -> String {
@@ -141,20 +169,75 @@ fn render_schema(schema: &Schema, identity: Option<&Schema>) -> String {
             identity.block.attributes.iter(),
         );
     }
+    if attributes.is_empty() && identity.is_none() {
+        out.push_str("\nNo arguments.\n");
+    }
+    out
+}
+
+/// `signature` as tfplugindocs writes it: `name(param type, ...) type`.
+fn render_signature(name: &str, signature: &Signature) -> String {
+    let mut params: Vec<String> = signature
+        .parameters
+        .iter()
+        .map(|p| format!("{} {}", p.name, p.ty))
+        .collect();
+    if let Some(v) = &signature.variadic {
+        params.push(format!("{} {}...", v.name, v.ty));
+    }
+    format!(
+        "## Signature\n\n```text\n{name}({}) {}\n```\n",
+        params.join(", "),
+        signature.return_type
+    )
+}
+
+/// The numbered `## Arguments` list.
+fn render_arguments(signature: &Signature) -> String {
+    let mut out = String::from("## Arguments\n\n");
+    let describe = |p: &tfplugin::Parameter| {
+        p.description
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    for p in &signature.parameters {
+        let _ = writeln!(
+            out,
+            "1. `{}` ({}) {}",
+            p.name,
+            type_name(&p.ty),
+            describe(p)
+        );
+    }
+    if let Some(v) = &signature.variadic {
+        let _ = writeln!(
+            out,
+            "1. `{}` (Variadic, {}) {}",
+            v.name,
+            type_name(&v.ty),
+            describe(v)
+        );
+    }
     out
 }
 
 /// `page` with its `## Schema` section (up to the next `## ` heading) replaced.
 fn with_schema(page: &str, schema_section: &str) -> String {
-    let Some(start) = page.find("\n## Schema\n").map(|i| i + 1) else {
-        panic!("the page has no `## Schema` section");
+    with_section(page, "## Schema", schema_section)
+}
+
+/// `page` with its `heading` section (up to the next `## ` heading) replaced.
+fn with_section(page: &str, heading: &str, section: &str) -> String {
+    let Some(start) = page.find(&format!("\n{heading}\n")).map(|i| i + 1) else {
+        panic!("the page has no `{heading}` section");
     };
     let end = page[start + 1..]
         .find("\n## ")
         .map_or(page.len(), |i| start + 1 + i + 1);
     let rest = &page[end..];
     let separator = if rest.is_empty() { "" } else { "\n" };
-    format!("{}{schema_section}{separator}{rest}", &page[..start])
+    format!("{}{section}{separator}{rest}", &page[..start])
 }
 
 /// `page` with the fenced block after each example marker replaced by the example file.
@@ -205,7 +288,26 @@ fn docs_agree_with_the_schema_and_the_examples() {
             if update {
                 std::fs::write(&path, &expected).expect(page.path);
             } else {
-                stale.push(page.path);
+                stale.push(page.path.to_string());
+            }
+        }
+    }
+    for (page, name, signature) in function_pages() {
+        let path = root.join(&page);
+        let current = std::fs::read_to_string(&path).expect("function page");
+        let expected = with_section(
+            &current,
+            "## Signature",
+            &render_signature(name, &signature),
+        );
+        let expected = with_section(&expected, "## Arguments", &render_arguments(&signature));
+        let expected = with_examples(&expected, &root);
+        all_docs.push_str(&expected);
+        if expected != current {
+            if update {
+                std::fs::write(&path, &expected).expect("function page");
+            } else {
+                stale.push(page);
             }
         }
     }

@@ -89,7 +89,7 @@ impl ConfluenceIntegration {
     /// A state from what Frontegg holds, with the secret attributes (and `client_id`, when
     /// Frontegg returns no OAuth configuration) taken from `known`: the plan after a create
     /// or update, the prior state after a read. Frontegg never returns the secret.
-    fn state_from(integration: &VendorIntegration, known: &Value) -> Value {
+    pub(crate) fn state_from(integration: &VendorIntegration, known: &Value) -> Value {
         let mut state = Value::object_of(
             &Self::state_type(),
             integration_attributes(integration).into_iter().chain([

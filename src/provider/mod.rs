@@ -1,4 +1,5 @@
-//! The Frontegg provider: its configuration, and the resources and data sources it serves.
+//! The Frontegg provider: its configuration, and the resources, data sources, list
+//! resources and functions it serves.
 //!
 //! Configuring builds a [`frontegg_client::Client`] without calling Frontegg; the first API
 //! call signs in. When a setting is not known until apply, resources get
@@ -6,6 +7,8 @@
 
 mod confluence_integration;
 mod confluence_integration_data_source;
+mod confluence_integration_list_resource;
+mod integration_callback_url;
 pub mod scopes;
 
 use std::any::Any;
@@ -15,11 +18,13 @@ use async_trait::async_trait;
 use frontegg_client::{Client, ClientConfig, Region, Secret};
 use tfplugin::diag::Diagnostics;
 use tfplugin::schema::{Attribute, Block, Schema};
-use tfplugin::{Context, DataSource, Provider, Resource};
+use tfplugin::{Context, DataSource, Function, ListResource, Provider, Resource};
 use tfvalue::{AttributePath, Type, Value};
 
 pub use confluence_integration::ConfluenceIntegration;
 pub use confluence_integration_data_source::ConfluenceIntegrationDataSource;
+pub use confluence_integration_list_resource::ConfluenceIntegrationList;
+pub use integration_callback_url::IntegrationCallbackUrl;
 
 /// One provider setting: its attribute and the environment variables read when the
 /// attribute is not set (first non-empty wins).
@@ -287,6 +292,14 @@ impl Provider for FronteggProvider {
 
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
         vec![Arc::new(ConfluenceIntegrationDataSource)]
+    }
+
+    fn list_resources(&self) -> Vec<Arc<dyn ListResource>> {
+        vec![Arc::new(ConfluenceIntegrationList)]
+    }
+
+    fn functions(&self) -> Vec<Arc<dyn Function>> {
+        vec![Arc::new(IntegrationCallbackUrl)]
     }
 }
 

@@ -133,6 +133,21 @@ pub struct Imported {
     pub diags: Vec<Diag>,
 }
 
+/// What a `ListResource` stream carried.
+#[derive(Debug, Default)]
+pub struct Listed {
+    pub results: Vec<ListedResult>,
+    pub diags: Vec<Diag>,
+}
+
+/// One result of a listing (`state` is null unless resources were asked for).
+#[derive(Debug)]
+pub struct ListedResult {
+    pub display_name: String,
+    pub identity: Value,
+    pub state: Value,
+}
+
 pub struct Harness {
     pub emulator: Emulator,
     pub rpc: ProviderClient<Channel>,
@@ -435,6 +450,56 @@ impl Harness {
             decode(response.state, &ty),
             diags_from(response.diagnostics),
         )
+    }
+
+    /// `ListResource` of the list resource (an empty `config` block), as `terraform query`
+    /// sends it; every event of the stream.
+    pub async fn list(&mut self, include_resource: bool) -> Listed {
+        let config = Value::object(Vec::<(String, Value)>::new());
+        let mut stream = self
+            .rpc
+            .list_resource(pb::list_resource::Request {
+                type_name: TYPE_NAME.into(),
+                config: Some(dynamic(&config, &Type::object::<String>([]))),
+                include_resource_object: include_resource,
+                limit: 100,
+            })
+            .await
+            .expect("ListResource")
+            .into_inner();
+        let mut listed = Listed::default();
+        while let Some(event) = stream.message().await.expect("ListResource event") {
+            listed.diags.extend(diags_from(event.diagnostic));
+            if event.identity.is_some() {
+                listed.results.push(ListedResult {
+                    display_name: event.display_name,
+                    identity: self.identity_value(event.identity),
+                    state: decode(event.resource_object, &self.resource_type),
+                });
+            }
+        }
+        listed
+    }
+
+    /// `CallFunction` with string arguments: the result, or the error's text and argument.
+    pub async fn call_function(
+        &mut self,
+        name: &str,
+        args: &[Value],
+    ) -> Result<Value, (String, Option<i64>)> {
+        let response = self
+            .rpc
+            .call_function(pb::call_function::Request {
+                name: name.into(),
+                arguments: args.iter().map(|a| dynamic(a, &Type::String)).collect(),
+            })
+            .await
+            .expect("CallFunction")
+            .into_inner();
+        match response.error {
+            Some(e) => Err((e.text, e.function_argument)),
+            None => Ok(decode(response.result, &Type::String)),
+        }
     }
 
     fn identity_value(&self, data: Option<pb::ResourceIdentityData>) -> Value {

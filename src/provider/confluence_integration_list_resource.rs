@@ -1,0 +1,58 @@
+//! List resource `frontegg_confluence_integration` (`terraform query`, Terraform 1.14+):
+//! finds the environment's Confluence integration and hands Terraform the resource's
+//! state and identity of it, so that a query can generate the resource and import
+//! blocks that adopt it.
+
+use async_trait::async_trait;
+use tfplugin::diag::Diagnostics;
+use tfplugin::schema::{Block, Schema};
+use tfplugin::{Context, ListRequest, ListResource, ListResult, ListResults};
+use tfvalue::Value;
+
+use super::Api;
+use super::confluence_integration::{ConfluenceIntegration, TYPE_NAME, find_confluence};
+
+/// The `frontegg_confluence_integration` list resource.
+pub struct ConfluenceIntegrationList;
+
+#[async_trait]
+impl ListResource for ConfluenceIntegrationList {
+    fn type_name(&self) -> &'static str {
+        TYPE_NAME
+    }
+
+    fn schema(&self) -> Schema {
+        Schema::new(
+            0,
+            Block::new([]).description(
+                "Finds the environment's Confluence integration of Frontegg's MCP gateway (an \
+                 environment holds at most one), however it was configured. Needs no `config` \
+                 block.",
+            ),
+        )
+    }
+
+    async fn list(
+        &self,
+        ctx: &Context,
+        _req: &ListRequest,
+        results: &mut ListResults,
+        diags: &mut Diagnostics,
+    ) {
+        let Some(client) = Api::client(ctx, diags) else {
+            return;
+        };
+        let Some(Some(integration)) = find_confluence(&client, ctx.cancelled(), diags).await else {
+            return;
+        };
+        // What an import of it reads: Frontegg never returns the secret.
+        let state = ConfluenceIntegration::state_from(&integration, &Value::Null);
+        let display_name = format!("{} ({})", integration.name, integration.id);
+        results
+            .push(ListResult {
+                display_name,
+                state,
+            })
+            .await;
+    }
+}
