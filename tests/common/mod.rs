@@ -3,9 +3,11 @@
 //!
 //! - Tests run only when `TF_ACC` is set; otherwise [`acc_terraforms`] prints a skip
 //!   message and returns nothing, so the test passes without doing anything.
-//! - The Terraform CLI is `TF_ACC_TERRAFORM_PATH` (one binary), else every version that
-//!   `scripts/install-terraform.sh` put under `.tools/terraform/<version>/terraform`
-//!   (1.15.5 and 1.0.3). A scenario runs once per version, one version after the other.
+//! - The Terraform CLI is `TF_ACC_TERRAFORM_PATH` (one binary), else the versions that
+//!   `scripts/install-terraform.sh` put under `.tools/terraform/<version>/terraform`:
+//!   [`VERSIONS`] (1.15.5 and 1.0.3) for the full suites, [`MATRIX_VERSIONS`] (1.0.3 and
+//!   1.8 to 1.15) for the compact lifecycle. A scenario runs once per version, one version
+//!   after the other.
 //! - Each run ([`Scenario`]) gets a temporary directory with its own working directory,
 //!   `TF_DATA_DIR`, `HOME` and CLI configuration, and an emulator on a free loopback port.
 //!   The provider is either the built binary, found through `dev_overrides`
@@ -35,8 +37,14 @@ pub const ENV_ID: &str = "env-acc";
 pub const FRONTEGG_CLIENT_ID: &str = "acc-frontegg-client-id";
 pub const FRONTEGG_SECRET: &str = "fe-acc-secret-4b8e1f0c9d2a";
 
-/// Versions the harness looks for under `.tools/terraform/`, newest first.
+/// Versions the full suites run on (from `.tools/terraform/`), newest first.
 pub const VERSIONS: &[&str] = &["1.15.5", "1.0.3"];
+
+/// Every version `scripts/install-terraform.sh` installs, newest first: the compact
+/// lifecycle of `acceptance_matrix.rs` runs on each one found.
+pub const MATRIX_VERSIONS: &[&str] = &[
+    "1.15.5", "1.14.9", "1.13.5", "1.12.2", "1.11.4", "1.10.5", "1.9.8", "1.8.4", "1.0.3",
+];
 
 /// The 13 recommended scopes (the default of `scopes`), sorted.
 pub const DEFAULT_SCOPES: &[&str] = &[
@@ -96,6 +104,16 @@ impl Terraform {
     pub fn supports_identity(&self) -> bool {
         self.at_least(1, 12)
     }
+
+    /// Provider functions, `provider::frontegg::...` (Terraform 1.8+).
+    pub fn supports_functions(&self) -> bool {
+        self.at_least(1, 8)
+    }
+
+    /// `terraform query` and list resources (Terraform 1.14+).
+    pub fn supports_query(&self) -> bool {
+        self.at_least(1, 14)
+    }
 }
 
 fn project_root() -> PathBuf {
@@ -104,11 +122,16 @@ fn project_root() -> PathBuf {
 
 /// The Terraform CLIs to test with, or none (after printing why) when `TF_ACC` is unset.
 pub fn acc_terraforms(test: &str) -> Vec<Terraform> {
+    acc_terraforms_of(test, VERSIONS)
+}
+
+/// [`acc_terraforms`] for `versions` (of those installed).
+pub fn acc_terraforms_of(test: &str, versions: &[&str]) -> Vec<Terraform> {
     if std::env::var_os("TF_ACC").is_none_or(|v| v.is_empty()) {
         eprintln!("{test}: acceptance test skipped unless env 'TF_ACC' set");
         return Vec::new();
     }
-    let found = terraforms();
+    let found = terraforms(versions);
     assert!(
         !found.is_empty(),
         "TF_ACC is set but no Terraform CLI was found: run scripts/install-terraform.sh \
@@ -117,8 +140,8 @@ pub fn acc_terraforms(test: &str) -> Vec<Terraform> {
     found
 }
 
-/// `TF_ACC_TERRAFORM_PATH`, else the installed versions under `.tools/terraform/`.
-pub fn terraforms() -> Vec<Terraform> {
+/// `TF_ACC_TERRAFORM_PATH`, else those of `versions` installed under `.tools/terraform/`.
+pub fn terraforms(versions: &[&str]) -> Vec<Terraform> {
     if let Some(path) = std::env::var_os("TF_ACC_TERRAFORM_PATH").filter(|p| !p.is_empty()) {
         let path = PathBuf::from(path);
         let version = probe_version(&path).unwrap_or_else(|| {
@@ -129,7 +152,7 @@ pub fn terraforms() -> Vec<Terraform> {
         });
         return vec![Terraform { version, path }];
     }
-    VERSIONS
+    versions
         .iter()
         .map(|v| {
             project_root()
@@ -463,6 +486,24 @@ impl Scenario {
             .process_group(0)
             .spawn()
             .expect("spawn terraform")
+    }
+
+    /// `terraform console` evaluating `expression` (given on standard input).
+    pub async fn console(&mut self, expression: &str) -> Run {
+        use tokio::io::AsyncWriteExt as _;
+        let args = ["console", "-no-color"];
+        let mut child = self
+            .command(&args, &[])
+            .stdin(Stdio::piped())
+            .spawn()
+            .expect("spawn terraform console");
+        let mut stdin = child.stdin.take().expect("console stdin");
+        stdin
+            .write_all(format!("{expression}\n").as_bytes())
+            .await
+            .expect("write the expression");
+        drop(stdin);
+        self.wait(&args, child).await
     }
 
     /// Waits for a child from [`Scenario::spawn`] and records its output.
