@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: unit, protocol, client, emulator, docs, and the acceptance tests with
-# real Terraform (1.15.5 and 1.0.3, installed into .tools/ by scripts/install-terraform.sh)
-# against the provider and the Frontegg emulator.
+# real Terraform against the provider and the Frontegg emulator: the full suites on 1.15.5
+# and 1.0.3, and the compact lifecycle of tests/acceptance_matrix.rs on every version that
+# scripts/install-terraform.sh installs into .tools/ (1.0.3 and 1.8 to 1.15).
 #
 #   bash scripts/test.sh [extra cargo test arguments]
 #

@@ -31,7 +31,10 @@ async fn function(tf: &Terraform) {
     }
 
     for (gateway, reason) in [
-        ("http://your-id.mcp-gw.frontegg.com", "the callback must be https"),
+        (
+            "http://your-id.mcp-gw.frontegg.com",
+            "the callback must be https",
+        ),
         ("https://", "names no host"),
     ] {
         s.console(&call(gateway))
@@ -50,7 +53,10 @@ async fn function(tf: &Terraform) {
     let run = s.terraform(&["output", "-raw", "callback"]).await;
     run.expect_code(0);
     assert_eq!(run.stdout.trim(), CALLBACK);
-    assert!(s.emulator.requests().is_empty(), "the function calls nothing");
+    assert!(
+        s.emulator.requests().is_empty(),
+        "the function calls nothing"
+    );
 
     // An error in configuration points at the argument.
     s.write_main(&format!(

@@ -1,9 +1,10 @@
 //! Acceptance: a compact lifecycle of `frontegg_confluence_integration` on every installed
 //! Terraform (1.0.3 and 1.8 to 1.15, see `scripts/install-terraform.sh`): create, empty
-//! plans, a change, drift, import (by identity from 1.12, else the `import` command) and
-//! destroy; write-only secrets from 1.11, the identity in the state from 1.12, the
-//! provider function from 1.8 and `terraform query` from 1.14. Where a version lacks a
-//! feature, Terraform's own error (or the provider's, for write-only) must say so.
+//! plans, a change, drift, import (by identity from 1.12, with an import block from 1.5,
+//! else the `import` command) and destroy; write-only secrets from 1.11, the identity in
+//! the state from 1.12, the provider function from 1.8 and `terraform query` from 1.14.
+//! Where a version lacks a feature, Terraform's own error (or the provider's, for
+//! write-only) must say so.
 //!
 //! Each version runs in a task of its own, so one failure does not hide the others;
 //! every version prints one line with its result, outside the test's captured output.
@@ -147,16 +148,25 @@ async fn compact_lifecycle(tf: Terraform) -> Vec<&'static str> {
     s.write_main(&main_tf(&tf, "  enabled = false\n"));
     s.apply_any().await.expect_code(0);
 
-    // Import: by identity from 1.12, else with the command; the secret is sent once.
+    // Import: by identity from 1.12, with an import block from 1.5, else with the
+    // command; the secret is sent once.
     s.state_rm(ADDR).await;
-    if tf.supports_identity() {
+    if tf.supports_import_blocks() {
+        let (to, checks) = if tf.supports_identity() {
+            (
+                format!("identity = {{\n    id = \"{id}\"\n  }}"),
+                "import by identity",
+            )
+        } else {
+            (format!("id = \"{id}\""), "import block")
+        };
         s.write_file(
             "import.tf",
-            &format!("import {{\n  to = {ADDR}\n  identity = {{\n    id = \"{id}\"\n  }}\n}}\n"),
+            &format!("import {{\n  to = {ADDR}\n  {to}\n}}\n"),
         );
         s.apply().await;
         s.remove_file("import.tf");
-        checked.push("import by identity");
+        checked.push(checks);
     } else {
         s.terraform(&["import", "-input=false", "-no-color", ADDR, &id])
             .await

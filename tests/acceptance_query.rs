@@ -35,10 +35,7 @@ async fn made_elsewhere(s: &mut Scenario) -> String {
         "resource \"frontegg_confluence_integration\" \"this\" {{\n  client_id     = \"{CLIENT_ID}\"\n  client_secret = \"{SECRET}\"\n  name          = \"Wiki\"\n}}\n"
     ));
     s.apply().await;
-    let id = s.only_integration()["id"]
-        .as_str()
-        .expect("id")
-        .to_string();
+    let id = s.only_integration()["id"].as_str().expect("id").to_string();
     s.state_rm(ADDR).await;
     s.write_main("");
     id
@@ -59,7 +56,10 @@ async fn query(tf: &Terraform) {
     let results = found(&mut s).await;
     assert_eq!(results.len(), 1, "{results:#?}");
     let result = &results[0]["list_resource_found"];
-    assert_eq!(result["address"], "list.frontegg_confluence_integration.all");
+    assert_eq!(
+        result["address"],
+        "list.frontegg_confluence_integration.all"
+    );
     assert_eq!(result["display_name"], format!("Wiki ({id})"));
     assert_eq!(result["identity"]["id"], id.as_str());
     s.terraform(&["query", "-no-color"])
@@ -69,11 +69,7 @@ async fn query(tf: &Terraform) {
 
     // -generate-config-out writes a resource block and an import block by identity.
     let run = s
-        .terraform(&[
-            "query",
-            "-no-color",
-            "-generate-config-out=generated.tf",
-        ])
+        .terraform(&["query", "-no-color", "-generate-config-out=generated.tf"])
         .await;
     run.expect_code(0);
     let generated = std::fs::read_to_string(s.work_dir().join("generated.tf"))
@@ -113,7 +109,8 @@ async fn query(tf: &Terraform) {
         .cloned()
         .unwrap_or_default();
     assert_eq!(
-        change["change"]["importing"]["identity"]["id"], id.as_str(),
+        change["change"]["importing"]["identity"]["id"],
+        id.as_str(),
         "{change:#}"
     );
     s.apply().await;

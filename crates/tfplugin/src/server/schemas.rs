@@ -59,11 +59,12 @@ pub(super) fn identity_schemas_response<'a>(
 
 /// `get_provider_schema_optional`: every RPC is answered from what `new` prepared, so
 /// Terraform (1.6+) may reuse the schema of one provider process for the others of the
-/// same provider instead of asking each.
+/// same provider instead of asking each (the feature `without-schema-cache` turns it off,
+/// for the benchmark of what it saves).
 fn server_capabilities() -> pb::ServerCapabilities {
     pb::ServerCapabilities {
         plan_destroy: true,
-        get_provider_schema_optional: true,
+        get_provider_schema_optional: !cfg!(feature = "without-schema-cache"),
         move_resource_state: false,
         generate_resource_config: false,
     }
