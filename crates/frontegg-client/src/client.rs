@@ -229,8 +229,9 @@ impl Client {
     }
 
     /// `GET path` as a whole list: a plain array, or Frontegg's paged wrapper followed to its
-    /// last page (`_links.next`, else `_offset`/`_limit` while `_metadata.totalItems` says
-    /// more items exist).
+    /// last page (`_links.next`; without it, the next `_offset` — a 0-based page index, as
+    /// Frontegg's OpenAPI describes it — with the same `_limit`, while `_metadata.totalItems`
+    /// says more items exist).
     async fn get_list<T: DeserializeOwned>(
         &self,
         path: &str,
@@ -238,7 +239,7 @@ impl Client {
     ) -> Result<Vec<T>, Error> {
         let mut all = Vec::new();
         let mut page_path = path.to_string();
-        for _ in 0..MAX_LIST_PAGES {
+        for page in 0..MAX_LIST_PAGES {
             let call = Call::get(page_path);
             let answer = self.execute(&call, op).await?;
             let (items, next, total_items) = match self.parse::<ListPage<T>>(&call, &answer)? {
