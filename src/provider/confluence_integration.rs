@@ -22,7 +22,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::tools::{
     ToolCatalog, ToolScopes, Vendor, answer_tool_scopes, known_strings, string_set_value,
-    tool_scopes_value, union,
+    tool_scopes_of, tool_scopes_value, union,
 };
 use super::{Api, scopes};
 
@@ -431,29 +431,37 @@ async fn converge_agents(
     ConfluenceIntegration::state_from(&current, &known, diags)
 }
 
-/// The plan of `tools`, `requested_scopes` and `tool_scopes` from Frontegg's tool catalog.
+/// The plan of `tools`, `requested_scopes` and `tool_scopes` from Frontegg's tool catalog
+/// (`None` when the provider is not configured yet). A catalog record without scopes takes
+/// the scopes Frontegg reported for that tool before.
 fn plan_tools(
     req: &PlanRequest,
-    catalog: Option<&ToolCatalog>,
+    mut catalog: Option<ToolCatalog>,
     planned: &mut Value,
     diags: &mut Diagnostics,
 ) {
+    if let Some(catalog) = &mut catalog {
+        catalog.fill_in_scopes(&tool_scopes_of(req.prior.attr(TOOL_SCOPES)));
+    }
     let granted = known_strings(planned.attr(SCOPES));
+    let grant_unchanged = planned.attr(SCOPES) == req.prior.attr(SCOPES);
     let configured = req.config.attr(TOOLS);
     let tools = if !configured.is_null() {
-        if let (Some(catalog), Some(tools)) = (catalog, known_strings(configured)) {
+        if let (Some(catalog), Some(tools)) = (&catalog, known_strings(configured)) {
             catalog.check(&tools, granted.as_ref(), &VENDOR, diags);
         }
         known_strings(configured)
     } else {
-        match (catalog, &granted) {
+        let fitting = match (&catalog, &granted) {
             (Some(catalog), Some(granted)) => catalog.fitting(granted),
-            // Not configured yet: the tools stay as they are while the grant does.
-            (None, Some(_)) if planned.attr(SCOPES) == req.prior.attr(SCOPES) => {
-                known_strings(req.prior.attr(TOOLS))
-            }
             _ => None,
-        }
+        };
+        // While the grant stays, tools the plan cannot judge stay as they are.
+        fitting.or_else(|| {
+            grant_unchanged
+                .then(|| known_strings(req.prior.attr(TOOLS)))
+                .flatten()
+        })
     };
     let Some(tools) = tools else {
         for attribute in [TOOLS, REQUESTED_SCOPES, TOOL_SCOPES] {
@@ -465,7 +473,7 @@ fn plan_tools(
     };
     planned.set_attr(TOOLS, string_set_value(&tools));
     let unchanged = known_strings(req.prior.attr(TOOLS)).as_ref() == Some(&tools);
-    let tool_scopes: Option<ToolScopes> = catalog.and_then(|c| c.scopes_of(&tools));
+    let tool_scopes: Option<ToolScopes> = catalog.as_ref().and_then(|c| c.scopes_of(&tools));
     match tool_scopes {
         Some(tool_scopes) => {
             planned.set_attr(REQUESTED_SCOPES, string_set_value(&union(&tool_scopes)));
@@ -647,7 +655,7 @@ impl Resource for ConfluenceIntegration {
             };
             ToolCatalog::of(&entry)
         };
-        plan_tools(req, catalog.as_ref(), planned, diags);
+        plan_tools(req, catalog, planned, diags);
     }
 
     async fn create(&self, ctx: &Context, req: &ApplyRequest, diags: &mut Diagnostics) -> Value {

@@ -47,6 +47,16 @@ impl ToolCatalog {
         })
     }
 
+    /// Fills in the scopes of tools whose records carry none from what Frontegg reported for
+    /// them before (`known`: the scopes of the tools enabled so far).
+    pub(crate) fn fill_in_scopes(&mut self, known: &ToolScopes) {
+        for tool in &mut self.tools {
+            if tool.scopes.is_none() {
+                tool.scopes = known.get(&tool.identifier).cloned();
+            }
+        }
+    }
+
     fn find(&self, identifier: &str) -> Option<&OfferedTool> {
         self.tools.iter().find(|t| t.identifier == identifier)
     }
@@ -183,6 +193,19 @@ pub(crate) fn tool_scopes_value(tool_scopes: &ToolScopes) -> Value {
     )
 }
 
+/// A known `map(set(string))` value as [`ToolScopes`] (empty when null or not known).
+pub(crate) fn tool_scopes_of(value: &Value) -> ToolScopes {
+    value
+        .entries()
+        .map(|entries| {
+            entries
+                .iter()
+                .filter_map(|(tool, scopes)| Some((tool.clone(), known_strings(scopes)?)))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// The strings of a known set value; `None` when it is null, unknown or holds unknowns.
 pub(crate) fn known_strings(value: &Value) -> Option<BTreeSet<String>> {
     if !value.is_wholly_known() {
@@ -255,6 +278,21 @@ mod tests {
         assert_eq!(c.fitting(&set(&["r"])), None);
         assert_eq!(c.not_known_to_exceed(&set(&[])), set(&["mystery"]));
         assert_eq!(c.scopes_of(&set(&["mystery"])), None);
+    }
+
+    #[test]
+    fn scopes_reported_before_fill_in_records_without_scopes() {
+        let mut c = catalog(vec![tool("read", Some(&["r"])), tool("mystery", None)]);
+        let known = tool_scopes_of(&tool_scopes_value(&ToolScopes::from([(
+            "mystery".to_string(),
+            set(&["m"]),
+        )])));
+        c.fill_in_scopes(&known);
+        assert_eq!(
+            c.fitting(&set(&["r", "m"])),
+            Some(set(&["mystery", "read"]))
+        );
+        assert_eq!(c.fitting(&set(&["r"])), Some(set(&["read"])));
     }
 
     #[test]
