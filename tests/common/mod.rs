@@ -55,6 +55,33 @@ pub const DEFAULT_SCOPES: &[&str] = &[
     "write:space:confluence",
 ];
 
+/// Every tool of the emulator's Confluence catalog, sorted.
+pub const ALL_TOOLS: &[&str] = &[
+    "groups:read",
+    "labels:read",
+    "labels:write",
+    "pages:delete",
+    "pages:read",
+    "pages:tree",
+    "pages:write",
+    "settings:read",
+    "spaces:read",
+    "spaces:write",
+    "users:read",
+];
+
+/// The identifiers of the tools an integration answer holds, sorted.
+pub fn remote_tools(integration: &Json) -> Vec<String> {
+    let mut tools: Vec<String> = integration["tools"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|t| t["identifier"].as_str().map(str::to_string))
+        .collect();
+    tools.sort();
+    tools
+}
+
 /// A Terraform CLI to run scenarios with.
 #[derive(Clone, Debug)]
 pub struct Terraform {
@@ -640,22 +667,41 @@ impl Scenario {
         self.emulator.secret_fingerprint_of(ENV_ID, id)
     }
 
-    /// Panics unless state and emulator agree: one integration, same id, client id, name,
-    /// scopes, enabled.
+    /// Panics unless state and emulator agree: one integration on the user's own app, same
+    /// id, client id, name, enabled, tools, the scopes the tools need, agents.
     pub async fn assert_state_matches_emulator(&mut self) {
         let remote = self.only_integration();
         let local = self.state_values(ADDR).await;
         assert_eq!(local["id"], remote["id"], "state id vs emulator");
         assert_eq!(local["name"], remote["name"], "name");
         assert_eq!(local["enabled"], remote["isActive"], "enabled");
+        assert_eq!(remote["useFronteggIntegration"], false, "own app");
         assert_eq!(
             local["client_id"], remote["oauthConfigurations"]["clientId"],
             "client_id"
         );
         assert_eq!(
-            sorted_strings(&local["scopes"]),
-            sorted_strings(&remote["scopes"]),
-            "scopes"
+            sorted_strings(&local["tools"]),
+            remote_tools(&remote),
+            "tools"
+        );
+        let mut needed: Vec<String> = remote["tools"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .flat_map(|t| sorted_strings(&t["scopes"]))
+            .collect();
+        needed.sort();
+        needed.dedup();
+        assert_eq!(
+            sorted_strings(&local["requested_scopes"]),
+            needed,
+            "requested_scopes"
+        );
+        assert_eq!(
+            sorted_strings(&local["agent_ids"]),
+            sorted_strings(&remote["agentIds"]),
+            "agent_ids"
         );
     }
 
@@ -700,22 +746,30 @@ pub fn interrupt(child: &tokio::process::Child) {
     assert!(status.success(), "kill -INT -{pid} failed");
 }
 
-/// The actions of `address` in a `show -json` plan.
-pub fn actions_of(plan: &Json, address: &str) -> Vec<String> {
+/// The `change` of `address` in a `show -json` plan (Null when absent).
+pub fn change_of(plan: &Json, address: &str) -> Json {
     plan["resource_changes"]
         .as_array()
         .into_iter()
         .flatten()
         .find(|rc| rc["address"] == address)
-        .map(|rc| {
-            rc["change"]["actions"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(|a| a.as_str().map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_else(|| vec!["no-op".to_string()])
+        .map(|rc| rc["change"].clone())
+        .unwrap_or_default()
+}
+
+/// The actions of `address` in a `show -json` plan.
+pub fn actions_of(plan: &Json, address: &str) -> Vec<String> {
+    let actions: Vec<String> = change_of(plan, address)["actions"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|a| a.as_str().map(str::to_string))
+        .collect();
+    if actions.is_empty() {
+        vec!["no-op".to_string()]
+    } else {
+        actions
+    }
 }
 
 /// The values of `address` in a `show -json` state (Null when absent).
