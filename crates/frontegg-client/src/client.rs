@@ -269,7 +269,7 @@ impl Client {
                 })?,
                 None => match total_items {
                     Some(total) if (all.len() as u64) < total => {
-                        format!("{path}?_offset={}&_limit={page_len}", all.len())
+                        format!("{path}?_offset={}&_limit={page_len}", page + 1)
                     }
                     _ => return Ok(all),
                 },
