@@ -46,8 +46,9 @@ impl ListResource for ConfluenceIntegrationList {
             return;
         };
         // What an import of it reads: Frontegg never returns the secret.
-        let state = ConfluenceIntegration::state_from(&integration, &Value::Null);
-        let display_name = format!("{} ({})", integration.name, integration.id);
+        let state = ConfluenceIntegration::state_from(&integration, &Value::Null, diags);
+        let name = integration.name.as_deref().unwrap_or("Confluence");
+        let display_name = format!("{name} ({})", integration.id);
         results
             .push(ListResult {
                 display_name,

@@ -10,6 +10,7 @@ mod confluence_integration_data_source;
 mod confluence_integration_list_resource;
 mod integration_callback_url;
 pub mod scopes;
+mod tools;
 
 use std::any::Any;
 use std::sync::Arc;
