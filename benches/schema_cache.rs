@@ -3,7 +3,8 @@
 //! each used by one resource, so that Terraform starts N + 1 provider processes. With the
 //! capability Terraform asks one process for the schema and reuses it for the others;
 //! without it (the provider built with the tfplugin feature `without-schema-cache`) it
-//! asks each. Prints, per N and build, the median wall time of the plan (the two builds
+//! asks each. Planning reads Frontegg's tool catalog, from an in-process emulator on a
+//! loopback port. Prints, per N and build, the median wall time of the plan (the two builds
 //! alternating), and, from a traced run, how many provider processes Terraform started
 //! and how many `GetProviderSchema` calls they answered.
 //!
@@ -13,6 +14,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
+
+use frontegg_emulator::{DEFAULT_CLIENT_ID, DEFAULT_SECRET, Emulator, EmulatorConfig};
 
 struct Args {
     with: PathBuf,
@@ -65,7 +68,7 @@ struct Setup {
 }
 
 impl Setup {
-    fn new(binary: &Path, n: usize) -> Setup {
+    fn new(binary: &Path, n: usize, base_url: &str) -> Setup {
         let dir = tempfile::tempdir().expect("temp dir");
         let plugins = dir.path().join("plugins");
         let work = dir.path().join("work");
@@ -84,11 +87,9 @@ impl Setup {
         let mut main = String::from(
             "terraform {\n  required_providers {\n    frontegg = {\n      source = \"frontegg/frontegg\"\n    }\n  }\n}\n",
         );
-        // Configuring calls nothing and planning a create reads nothing: the plan never
-        // reaches this address.
         for i in 0..n {
             main.push_str(&format!(
-                "\nprovider \"frontegg\" {{\n  alias     = \"p{i}\"\n  base_url  = \"http://127.0.0.1:9\"\n  client_id = \"bench\"\n  secret    = \"bench\"\n}}\n\nresource \"frontegg_confluence_integration\" \"r{i}\" {{\n  provider      = frontegg.p{i}\n  client_id     = \"atl-bench\"\n  client_secret = \"atl-bench-secret\"\n}}\n"
+                "\nprovider \"frontegg\" {{\n  alias     = \"p{i}\"\n  base_url  = \"{base_url}\"\n  client_id = \"{DEFAULT_CLIENT_ID}\"\n  secret    = \"{DEFAULT_SECRET}\"\n}}\n\nresource \"frontegg_confluence_integration\" \"r{i}\" {{\n  provider      = frontegg.p{i}\n  client_id     = \"atl-bench\"\n  client_secret = \"atl-bench-secret\"\n}}\n"
             ));
         }
         std::fs::write(work.join("main.tf"), main).expect("main.tf");
@@ -146,13 +147,21 @@ fn median_and_min(mut times: Vec<Duration>) -> (f64, f64) {
 
 fn main() {
     let args = args();
+    let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
+    let emulator = runtime
+        .block_on(Emulator::start(EmulatorConfig::default()))
+        .expect("start the emulator");
+    let base_url = emulator.base_url();
     println!("terraform: {}", args.terraform.display());
     println!("with the capability:    {}", args.with.display());
     println!("without the capability: {}", args.without.display());
     println!("plan -refresh=false, {} runs after one warm-up", args.runs);
     for &n in &args.configs {
         let builds = [("with", &args.with), ("without", &args.without)];
-        let setups: Vec<Setup> = builds.iter().map(|(_, b)| Setup::new(b, n)).collect();
+        let setups: Vec<Setup> = builds
+            .iter()
+            .map(|(_, b)| Setup::new(b, n, &base_url))
+            .collect();
         for setup in &setups {
             setup.plan(&args.terraform, None);
         }
@@ -179,4 +188,5 @@ fn main() {
             saved / medians[1] * 100.0
         );
     }
+    runtime.block_on(emulator.shutdown());
 }
