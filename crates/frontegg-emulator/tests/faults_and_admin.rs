@@ -235,6 +235,27 @@ async fn apply_then_respond_creates_and_answers_the_injected_status() {
 }
 
 #[tokio::test]
+async fn apply_then_respond_can_answer_a_success_whose_body_is_not_the_integration() {
+    let emulator = start().await;
+    let token = token(&emulator).await;
+    let page = "<html><body>Created</body></html>";
+    emulator.inject_fault(Fault::apply_then_respond("POST", BASE, 1, 201, page).after(50));
+    let response = call(
+        &emulator,
+        &token,
+        Method::POST,
+        BASE,
+        Some(create_body(&emulator)),
+    )
+    .await;
+    assert_eq!(response.status(), 201);
+    assert_eq!(response.text().await.unwrap(), page);
+    assert_eq!(emulator.integrations(ENV).len(), 1, "the create happened");
+    let logged = emulator.requests();
+    assert_eq!(logged.last().unwrap().status, 201);
+}
+
+#[tokio::test]
 async fn apply_then_drop_creates_but_the_client_sees_a_transport_error() {
     let emulator = start().await;
     let token = token(&emulator).await;
