@@ -139,6 +139,10 @@ impl Faults {
         self.active.clear();
     }
 
+    pub fn pending(&self) -> usize {
+        self.active.len()
+    }
+
     /// Takes one use of the first fault matching this request.
     pub fn take(&mut self, method: &str, path: &str) -> Option<Fault> {
         let index = self

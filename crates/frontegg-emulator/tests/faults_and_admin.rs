@@ -292,6 +292,29 @@ async fn delay_fault_waits_then_answers_normally() {
 }
 
 #[tokio::test]
+async fn a_held_request_has_taken_its_fault_while_it_waits() {
+    let emulator = start().await;
+    let token = token(&emulator).await;
+    emulator.inject_fault(Fault::delay("GET", BASE, 1, 1_500));
+    emulator.inject_fault(Fault::respond("GET", "/elsewhere", 0, 500, ""));
+    assert_eq!(emulator.pending_faults(), 2);
+    let held = tokio::spawn({
+        let url = format!("{}{BASE}", emulator.base_url());
+        async move { http().get(url).bearer_auth(&token).send().await }
+    });
+    while emulator.pending_faults() == 2 {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert!(
+        emulator.requests().iter().all(|r| r.path != BASE),
+        "the request is still held"
+    );
+    let response = held.await.unwrap().unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(emulator.pending_faults(), 1, "a fault until cleared stays");
+}
+
+#[tokio::test]
 async fn clear_faults_removes_pending_faults() {
     let emulator = start().await;
     let token = token(&emulator).await;
