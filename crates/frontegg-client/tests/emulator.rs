@@ -888,13 +888,12 @@ async fn an_unreachable_server_is_a_transport_error_after_bounded_retries() {
     );
 }
 
-/// Cancels `cancel` once `after` has passed.
-fn cancel_after(cancel: &CancellationToken, after: Duration) {
-    let stopper = cancel.clone();
-    tokio::spawn(async move {
-        tokio::time::sleep(after).await;
-        stopper.cancel();
-    });
+/// Cancels `cancel` once the request held by the emulator's only fault has arrived.
+async fn cancel_when_held(emulator: &Emulator, cancel: &CancellationToken) {
+    while emulator.pending_faults() > 0 {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    cancel.cancel();
 }
 
 #[tokio::test]
@@ -904,11 +903,12 @@ async fn a_create_cancelled_while_the_post_is_on_the_wire_gets_its_answer() {
     let cancel = CancellationToken::new();
     client.authenticate(&cancel).await.expect("authenticates");
     emulator.inject_fault(Fault::delay("POST", BASE, 1, 1_500));
-    cancel_after(&cancel, Duration::from_millis(200));
-    let created = client
-        .create_integration(&create_body(&confluence(&emulator)), &cancel)
-        .await
-        .expect("the POST that was sent is awaited");
+    let body = create_body(&confluence(&emulator));
+    let (created, ()) = tokio::join!(
+        client.create_integration(&body, &cancel),
+        cancel_when_held(&emulator, &cancel)
+    );
+    let created = created.expect("the POST that was sent is awaited");
     assert!(cancel.is_cancelled());
     let stored = emulator.integrations(ENV);
     assert_eq!(stored.len(), 1);
@@ -923,11 +923,12 @@ async fn a_create_cancelled_in_flight_whose_answer_is_lost_is_adopted_by_one_lis
     let cancel = CancellationToken::new();
     client.authenticate(&cancel).await.expect("authenticates");
     emulator.inject_fault(Fault::apply_then_drop("POST", BASE, 1).after(1_000));
-    cancel_after(&cancel, Duration::from_millis(200));
-    let created = client
-        .create_integration(&create_body(&confluence(&emulator)), &cancel)
-        .await
-        .expect("adopted although cancelled");
+    let body = create_body(&confluence(&emulator));
+    let (created, ()) = tokio::join!(
+        client.create_integration(&body, &cancel),
+        cancel_when_held(&emulator, &cancel)
+    );
+    let created = created.expect("adopted although cancelled");
     let stored = emulator.integrations(ENV);
     assert_eq!(stored.len(), 1);
     assert_eq!(stored[0]["id"], created.id.as_str());
@@ -944,11 +945,12 @@ async fn a_cancelled_create_without_an_answer_or_a_listed_integration_may_have_h
     let cancel = CancellationToken::new();
     client.authenticate(&cancel).await.expect("authenticates");
     emulator.inject_fault(Fault::delay("POST", BASE, 1, 3_000));
-    cancel_after(&cancel, Duration::from_millis(100));
-    let error = client
-        .create_integration(&create_body(&confluence(&emulator)), &cancel)
-        .await
-        .expect_err("no answer, nothing listed");
+    let body = create_body(&confluence(&emulator));
+    let (error, ()) = tokio::join!(
+        client.create_integration(&body, &cancel),
+        cancel_when_held(&emulator, &cancel)
+    );
+    let error = error.expect_err("no answer, nothing listed");
     assert_eq!(error.kind, ErrorKind::Timeout);
     let text = error.to_string();
     assert!(text.contains("may have been created"), "{text}");
@@ -968,11 +970,12 @@ async fn a_create_cancelled_before_it_is_sent_says_nothing_may_have_been_created
     let client = client(&emulator);
     let cancel = CancellationToken::new();
     emulator.inject_fault(Fault::delay("POST", AUTH, 1, 1_500));
-    cancel_after(&cancel, Duration::from_millis(200));
-    let error = client
-        .create_integration(&create_body(&confluence(&emulator)), &cancel)
-        .await
-        .expect_err("cancelled while authenticating");
+    let body = create_body(&confluence(&emulator));
+    let (error, ()) = tokio::join!(
+        client.create_integration(&body, &cancel),
+        cancel_when_held(&emulator, &cancel)
+    );
+    let error = error.expect_err("cancelled while authenticating");
     assert_eq!(error.kind, ErrorKind::Cancelled);
     let text = error.to_string();
     assert!(!text.contains("may have been created"), "{text}");
