@@ -14,6 +14,13 @@ const PROTOS: [&str; 4] = [
     "proto/grpc_broker.proto",
 ];
 
+const REDACTED_DEBUG: [&str; 4] = [
+    ".tfplugin6.DynamicValue",
+    ".tfplugin6.RawState",
+    ".tfplugin6.ReadStateBytes.Response",
+    ".tfplugin6.WriteStateBytes.RequestChunk",
+];
+
 fn main() -> Result<(), Box<dyn Error>> {
     for proto in PROTOS {
         println!("cargo:rerun-if-changed={proto}");
@@ -27,6 +34,9 @@ fn main() -> Result<(), Box<dyn Error>> {
         // No `connect()` helpers: they need tonic's `channel` feature, which only
         // tests enable. Clients are built with `XClient::new(channel)`.
         .build_transport(false)
+        // Messages that carry configuration or state values get a `Debug` without the
+        // values (see `src/proto.rs`): they may hold secrets.
+        .skip_debug(REDACTED_DEBUG)
         .compile_fds(fds)?;
     Ok(())
 }
