@@ -1,11 +1,18 @@
 //! Acceptance: the whole life of a `frontegg_confluence_integration` with real Terraform:
-//! create, empty plans, scopes added and removed, client id changed, the secret rotated
-//! (plain and write-only), disabled, drift (changed and deleted out of band), import
-//! (command, by `confluence`, import block, identity) and destroy. Runs only with `TF_ACC`.
+//! create (every catalog tool, the 13 scopes requested), empty plans, scopes narrowed to
+//! read-only (write and delete tools go) and restored, a tool outside the grant refused,
+//! agents assigned and unassigned, client id changed, the secret rotated (plain and
+//! write-only), disabled, drift (a tool toggled, the shared app switched on, deleted out of
+//! band), import (command, by `confluence`, import block, identity, of an integration on
+//! Frontegg's shared app), answers with fields missing, a state of the previous schema, and
+//! destroy. Runs only with `TF_ACC`.
 
 mod common;
 
-use common::{ADDR, DEFAULT_SCOPES, Mode, Scenario, Terraform, hcl_list, sorted_strings};
+use common::{
+    ADDR, ALL_TOOLS, DEFAULT_SCOPES, Mode, Scenario, Terraform, hcl_list, remote_tools,
+    sorted_strings,
+};
 use frontegg_emulator::fingerprint;
 use serde_json::json;
 
@@ -58,11 +65,14 @@ async fn lifecycle(tf: &Terraform) {
     assert_eq!(remote["name"], "Confluence");
     assert_eq!(remote["isActive"], true);
     assert_eq!(remote["oauthConfigurations"]["clientId"], CLIENT_ID_1);
-    assert_eq!(sorted_strings(&remote["scopes"]), DEFAULT_SCOPES);
+    assert_eq!(remote["useFronteggIntegration"], false);
+    assert_eq!(remote_tools(&remote), ALL_TOOLS);
     assert_eq!(s.secret_fingerprint(&id), Some(fingerprint(SECRET_1)));
     let state = s.state_values(ADDR).await;
     assert_eq!(state["id"], id.as_str());
     assert_eq!(state["enabled"], true);
+    assert_eq!(sorted_strings(&state["requested_scopes"]), DEFAULT_SCOPES);
+    assert_eq!(sorted_strings(&state["scopes"]), DEFAULT_SCOPES);
     assert!(
         state["frontegg_integration_id"]
             .as_str()
@@ -71,33 +81,85 @@ async fn lifecycle(tf: &Terraform) {
     );
     s.assert_state_matches_emulator().await;
 
-    // A scope added, then removed again.
-    let mut more: Vec<&str> = DEFAULT_SCOPES.to_vec();
-    more.push("read:blogpost:confluence");
-    s.write_main(&plain(CLIENT_ID_1, SECRET_1, &scopes_line(&more)));
-    expect_update(&mut s).await;
-    s.apply().await;
-    assert!(
-        sorted_strings(&s.only_integration()["scopes"])
-            .contains(&"read:blogpost:confluence".into())
-    );
-    let fewer: Vec<&str> = DEFAULT_SCOPES
+    // Scopes narrowed to the read scopes: the plan names the tools that go.
+    let read_only: Vec<&str> = DEFAULT_SCOPES
         .iter()
         .copied()
-        .filter(|sc| *sc != "delete:page:confluence")
+        .filter(|sc| sc.starts_with("read:"))
         .collect();
-    s.write_main(&plain(CLIENT_ID_1, SECRET_1, &scopes_line(&fewer)));
-    expect_update(&mut s).await;
+    s.write_main(&plain(CLIENT_ID_1, SECRET_1, &scopes_line(&read_only)));
+    let plan = s.plan_json().await;
+    let after = &common::change_of(&plan, ADDR)["after"];
+    let planned_tools = sorted_strings(&after["tools"]);
+    for gone in [
+        "labels:write",
+        "pages:delete",
+        "pages:write",
+        "spaces:write",
+    ] {
+        assert!(
+            !planned_tools.contains(&gone.to_string()),
+            "{gone} stays: {planned_tools:?}"
+        );
+    }
+    assert_eq!(planned_tools.len(), 7, "{planned_tools:?}");
     s.apply().await;
-    assert_eq!(sorted_strings(&s.only_integration()["scopes"]), fewer);
-    // Removing the attribute reverts to the default scopes.
+    assert_eq!(remote_tools(&s.only_integration()), planned_tools);
+    assert_eq!(
+        sorted_strings(&s.state_values(ADDR).await["requested_scopes"]),
+        read_only
+    );
+    s.assert_state_matches_emulator().await;
+    // A tool outside the grant is a plan error that changes nothing.
+    s.write_main(&plain(
+        CLIENT_ID_1,
+        SECRET_1,
+        &format!(
+            "{}  tools = [\"pages:read\", \"pages:delete\"]\n",
+            scopes_line(&read_only)
+        ),
+    ));
+    let run = s.plan_code(true).await;
+    assert_eq!(run.code, 1, "{}", run.output());
+    run.expect_message("Tool needs scopes the OAuth app does not grant");
+    run.expect_message("`pages:delete` (Delete pages) needs `delete:page:confluence`");
+    assert_eq!(remote_tools(&s.only_integration()), planned_tools);
+    // Removing the attribute reverts to the default scopes and every tool.
     s.write_main(&plain(CLIENT_ID_1, SECRET_1, ""));
     expect_update(&mut s).await;
     s.apply().await;
+    assert_eq!(remote_tools(&s.only_integration()), ALL_TOOLS);
+
+    // Agents: exactly the configured ones; unset leaves them alone.
+    s.write_main(&plain(
+        CLIENT_ID_1,
+        SECRET_1,
+        "  agent_ids = [\"agent-1\", \"agent-2\"]\n",
+    ));
+    expect_update(&mut s).await;
+    s.apply().await;
     assert_eq!(
-        sorted_strings(&s.only_integration()["scopes"]),
-        DEFAULT_SCOPES
+        sorted_strings(&s.only_integration()["agentIds"]),
+        ["agent-1", "agent-2"]
     );
+    s.write_main(&plain(
+        CLIENT_ID_1,
+        SECRET_1,
+        "  agent_ids = [\"agent-2\"]\n",
+    ));
+    expect_update(&mut s).await;
+    s.apply().await;
+    assert_eq!(
+        sorted_strings(&s.only_integration()["agentIds"]),
+        ["agent-2"]
+    );
+    s.write_main(&plain(CLIENT_ID_1, SECRET_1, ""));
+    s.assert_empty_plans().await;
+    assert_eq!(
+        sorted_strings(&s.only_integration()["agentIds"]),
+        ["agent-2"]
+    );
+    s.assert_state_matches_emulator().await;
 
     // Client id changed: the id stays, the secret is sent along.
     s.write_main(&plain(CLIENT_ID_2, SECRET_1, ""));
@@ -154,21 +216,32 @@ async fn lifecycle(tf: &Terraform) {
     assert_eq!(s.only_integration()["isActive"], false);
     s.assert_state_matches_emulator().await;
 
-    // Drift: a scope changed out of band shows as an update, and apply restores it.
-    let drifted: Vec<&str> = vec!["read:page:confluence", "write:page:confluence"];
-    assert!(
-        s.emulator
-            .patch_integration(common::ENV_ID, &id, json!({ "scopes": drifted }))
-    );
+    // Drift: a tool switched off in the portal shows as an update, and apply restores it.
+    assert!(s.emulator.patch_integration(
+        common::ENV_ID,
+        &id,
+        json!({ "tools": ["pages:read", "pages:write"] })
+    ));
     let run = s.plan_code(true).await;
     assert_eq!(run.code, 2, "drift must show:\n{}", run.output());
-    run.expect_output("scopes");
+    run.expect_output("tools");
     expect_update(&mut s).await;
     s.apply().await;
-    assert_eq!(
-        sorted_strings(&s.only_integration()["scopes"]),
-        DEFAULT_SCOPES
-    );
+    assert_eq!(remote_tools(&s.only_integration()), ALL_TOOLS);
+
+    // Drift: switched to Frontegg's shared app in the portal; apply switches it back.
+    assert!(s.emulator.patch_integration(
+        common::ENV_ID,
+        &id,
+        json!({ "useFronteggIntegration": true })
+    ));
+    let run = s.plan_code(true).await;
+    assert_eq!(run.code, 2, "the shared app must show:\n{}", run.output());
+    run.expect_message("not on your OAuth app");
+    expect_update(&mut s).await;
+    s.apply().await;
+    assert_eq!(s.only_integration()["useFronteggIntegration"], false);
+    s.assert_state_matches_emulator().await;
 
     // Drift: the integration deleted out of band → plan proposes a create.
     assert!(s.emulator.delete_integration(common::ENV_ID, &id));
@@ -328,4 +401,137 @@ async fn import_with_generated_config() {
             generated_config(&tf).await
         }
     });
+}
+
+/// An integration made in the portal on Frontegg's shared app: importing it plans the switch
+/// to the configured OAuth app, and apply makes it.
+async fn shared_app_import(tf: &Terraform) {
+    let mut s = Scenario::start(tf, Mode::DevOverrides).await;
+    s.secret(SECRET_1);
+    let id = s
+        .emulator
+        .seed_integration(common::ENV_ID, json!({"provider": "confluence"}))
+        .expect("seeded");
+    assert_eq!(s.only_integration()["useFronteggIntegration"], true);
+    s.write_main(&plain(CLIENT_ID_1, SECRET_1, ""));
+    s.terraform(&["import", "-input=false", "-no-color", ADDR, "confluence"])
+        .await
+        .expect_code(0);
+    let run = s.plan_code(true).await;
+    assert_eq!(run.code, 2, "the switch must show:\n{}", run.output());
+    run.expect_message("not on your OAuth app");
+    run.expect_output(CLIENT_ID_1);
+    expect_update(&mut s).await;
+    s.apply().await;
+    let remote = s.only_integration();
+    assert_eq!(remote["id"], id.as_str());
+    assert_eq!(remote["useFronteggIntegration"], false);
+    assert_eq!(remote["authenticationType"], "behalf-of-user");
+    assert_eq!(s.secret_fingerprint(&id), Some(fingerprint(SECRET_1)));
+    s.assert_empty_plans().await;
+    s.assert_state_matches_emulator().await;
+    s.destroy().await;
+    s.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn import_of_a_shared_app_integration_switches_to_own_credentials() {
+    for_each_terraform!(
+        "import_of_a_shared_app_integration_switches_to_own_credentials",
+        |tf| shared_app_import(&tf).await
+    );
+}
+
+/// Frontegg leaving optional fields out of its answers never makes a plan change.
+async fn sparse_answers(tf: &Terraform) {
+    let mut s = Scenario::start(tf, Mode::DevOverrides).await;
+    s.secret(SECRET_1);
+    s.emulator.omit_fields(&[
+        "description",
+        "agentIds",
+        "tools",
+        "isActive",
+        "useFronteggIntegration",
+        "authenticationType",
+        "oauthConfigurations",
+    ]);
+    s.write_main(&plain(
+        CLIENT_ID_1,
+        SECRET_1,
+        "  description = \"Team wiki\"\n  agent_ids = [\"agent-1\"]\n",
+    ));
+    let run = s.apply().await;
+    run.expect_message("Frontegg did not report every field");
+    s.assert_empty_plans().await;
+    let state = s.state_values(ADDR).await;
+    assert_eq!(sorted_strings(&state["tools"]), ALL_TOOLS);
+    assert_eq!(state["client_id"], CLIENT_ID_1);
+    s.emulator.omit_fields(&[]);
+    s.destroy().await;
+    assert!(s.integrations().is_empty());
+    s.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn answers_missing_optional_fields_give_empty_plans() {
+    for_each_terraform!("answers_missing_optional_fields_give_empty_plans", |tf| {
+        sparse_answers(&tf).await
+    });
+}
+
+/// A state written by the previous schema (version 0, no tools, agents or description)
+/// upgrades on the next plan without a change.
+async fn previous_schema(tf: &Terraform) {
+    let mut s = Scenario::start(tf, Mode::DevOverrides).await;
+    s.secret(SECRET_1);
+    s.write_main(&plain(CLIENT_ID_1, SECRET_1, ""));
+    s.apply().await;
+    let mut file = s.state_file();
+    let instance = &mut file["resources"][0]["instances"][0];
+    instance["schema_version"] = json!(0);
+    let attributes = instance["attributes"].as_object_mut().expect("attributes");
+    for new in [
+        "description",
+        "tools",
+        "requested_scopes",
+        "tool_scopes",
+        "agent_ids",
+    ] {
+        attributes.remove(new);
+    }
+    s.write_file(
+        "terraform.tfstate",
+        &serde_json::to_string_pretty(&file).expect("state json"),
+    );
+    let run = s.plan_code(true).await;
+    assert_eq!(
+        run.code,
+        0,
+        "the upgraded state plans no change:\n{}",
+        run.output()
+    );
+    s.terraform(&[
+        "apply",
+        "-refresh-only",
+        "-auto-approve",
+        "-input=false",
+        "-no-color",
+    ])
+    .await
+    .expect_code(0);
+    s.assert_empty_plans().await;
+    let instance = s.state_file_instance(ADDR);
+    assert_eq!(instance["schema_version"], 1, "{instance:#}");
+    assert_eq!(sorted_strings(&instance["attributes"]["tools"]), ALL_TOOLS);
+    s.assert_state_matches_emulator().await;
+    s.destroy().await;
+    s.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn state_of_the_previous_schema_upgrades_without_a_change() {
+    for_each_terraform!(
+        "state_of_the_previous_schema_upgrades_without_a_change",
+        |tf| previous_schema(&tf).await
+    );
 }

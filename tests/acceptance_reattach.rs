@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{ADDR, DEFAULT_SCOPES, ENV_ID, Mode, Scenario, Terraform, sorted_strings};
+use common::{ADDR, ALL_TOOLS, ENV_ID, Mode, Scenario, Terraform, remote_tools};
 use frontegg_emulator::fingerprint;
 use serde_json::json;
 
@@ -31,7 +31,7 @@ async fn reattached(tf: &Terraform) {
     let remote = s.only_integration();
     let id = remote["id"].as_str().expect("id").to_string();
     assert_eq!(remote["name"], "Confluence (reattach)");
-    assert_eq!(sorted_strings(&remote["scopes"]), DEFAULT_SCOPES);
+    assert_eq!(remote_tools(&remote), ALL_TOOLS);
     assert_eq!(s.secret_fingerprint(&id), Some(fingerprint(SECRET_1)));
     let outputs = s
         .terraform(&["output", "-json", "-no-color"])

@@ -60,6 +60,11 @@ data "frontegg_confluence_integration" "current" {{}}
         "client_secret_wo",
         "client_secret_wo_version",
         "scopes",
+        "tools",
+        "requested_scopes",
+        "tool_scopes",
+        "agent_ids",
+        "description",
         "enabled",
         "frontegg_integration_id",
     ] {
@@ -80,7 +85,15 @@ data "frontegg_confluence_integration" "current" {{}}
         );
     }
     let data = &provider["data_source_schemas"][RESOURCE_TYPE]["block"]["attributes"];
-    for attr in ["id", "name", "client_id", "scopes", "enabled"] {
+    for attr in [
+        "id",
+        "name",
+        "client_id",
+        "tools",
+        "requested_scopes",
+        "agent_ids",
+        "enabled",
+    ] {
         assert!(
             data[attr].is_object(),
             "data source attribute {attr} missing"

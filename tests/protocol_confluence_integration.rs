@@ -1,5 +1,6 @@
 //! `frontegg_confluence_integration` over the plugin protocol against the emulator: plans
-//! of create and of each kind of update, apply, drift, validation diagnostics, write-only.
+//! of create and of each kind of update (scopes, tools, credentials, agents), apply, drift,
+//! answers with fields missing, the schema upgrade, validation diagnostics, write-only.
 
 mod protocol_support;
 
@@ -37,8 +38,44 @@ async fn created(config_attrs: impl FnOnce(&Harness) -> Value) -> (Harness, Valu
     (h, config, state)
 }
 
+/// Every tool of the emulator's Confluence catalog.
+const ALL_TOOLS: [&str; 11] = [
+    "groups:read",
+    "labels:read",
+    "labels:write",
+    "pages:delete",
+    "pages:read",
+    "pages:tree",
+    "pages:write",
+    "settings:read",
+    "spaces:read",
+    "spaces:write",
+    "users:read",
+];
+
+/// The recommended scopes without the write and delete ones.
+fn read_only_scopes() -> Value {
+    strings(
+        RECOMMENDED
+            .iter()
+            .copied()
+            .filter(|s| s.starts_with("read:")),
+    )
+}
+
+/// The tools that fit inside [`read_only_scopes`].
+const READ_ONLY_TOOLS: [&str; 7] = [
+    "groups:read",
+    "labels:read",
+    "pages:read",
+    "pages:tree",
+    "settings:read",
+    "spaces:read",
+    "users:read",
+];
+
 #[tokio::test]
-async fn plan_create_fills_the_defaults_and_leaves_the_ids_unknown() {
+async fn plan_create_plans_every_catalog_tool_and_the_13_requested_scopes() {
     let mut h = Harness::start().await;
     let config = h.config([]);
     let plan = h.plan(&Value::Null, &config).await;
@@ -46,15 +83,31 @@ async fn plan_create_fills_the_defaults_and_leaves_the_ids_unknown() {
     let planned = &plan.planned;
     assert_eq!(planned.attr("name"), &Value::string("Confluence"));
     assert_eq!(string_elements(planned.attr("scopes")), RECOMMENDED);
+    assert_eq!(string_elements(planned.attr("tools")), ALL_TOOLS);
+    assert_eq!(
+        string_elements(planned.attr("requested_scopes")),
+        RECOMMENDED
+    );
+    assert_eq!(
+        string_elements(&planned.attr("tool_scopes").entries().unwrap()["pages:write"]),
+        ["read:page:confluence", "write:page:confluence"]
+    );
     assert_eq!(planned.attr("enabled"), &Value::Bool(true));
     assert!(planned.attr("id").is_unknown());
     assert!(planned.attr("frontegg_integration_id").is_unknown());
+    assert!(planned.attr("agent_ids").is_unknown());
     assert_eq!(planned.attr("client_secret"), &Value::string(SECRET_ONE));
-    assert!(h.emulator.requests().is_empty(), "planning calls no API");
+    assert!(
+        h.calls().iter().all(|c| c
+            .starts_with("GET /app-integrations/resources/frontegg-integrations/v1")
+            || c.starts_with("POST /auth/vendor")),
+        "planning only reads the catalog: {:?}",
+        h.calls()
+    );
 }
 
 #[tokio::test]
-async fn create_posts_the_integration_and_the_next_plan_is_empty() {
+async fn create_posts_exactly_the_dto_and_the_next_plan_is_empty() {
     let mut h = Harness::start().await;
     let config = h.config([]);
     let state = h.create(&config).await;
@@ -70,6 +123,9 @@ async fn create_posts_the_integration_and_the_next_plan_is_empty() {
         h.emulator.catalog_id(ENV, "confluence")
     );
     assert_eq!(state.attr("client_id"), &Value::string(ATLASSIAN_CLIENT_ID));
+    assert_eq!(string_elements(state.attr("tools")), ALL_TOOLS);
+    assert_eq!(string_elements(state.attr("requested_scopes")), RECOMMENDED);
+    assert_eq!(state.attr("agent_ids"), &strings([]));
     assert_eq!(
         h.emulator
             .secret_fingerprint_of(ENV, state.attr("id").as_str().unwrap()),
@@ -77,9 +133,31 @@ async fn create_posts_the_integration_and_the_next_plan_is_empty() {
     );
     let posted = h.sent("POST");
     assert_eq!(posted.len(), 1);
-    assert_eq!(posted[0]["name"], "Confluence");
-    assert_eq!(posted[0]["isActive"], true);
-    assert_eq!(posted[0]["scopes"].as_array().map(Vec::len), Some(13));
+    let mut keys: Vec<&String> = posted[0].as_object().unwrap().keys().collect();
+    keys.sort();
+    assert_eq!(
+        keys,
+        [
+            "authenticationType",
+            "fronteggIntegrationId",
+            "isActive",
+            "name",
+            "oauthConfigurations",
+            "tools",
+            "useFronteggIntegration"
+        ]
+    );
+    assert_eq!(posted[0]["useFronteggIntegration"], false);
+    assert_eq!(posted[0]["authenticationType"], "behalf-of-user");
+    let mut tools: Vec<&str> = posted[0]["tools"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|t| t.as_str())
+        .collect();
+    tools.sort();
+    assert_eq!(tools, ALL_TOOLS);
+    assert_eq!(held[0]["useFronteggIntegration"], false);
 
     let plan = h.plan(&state, &config).await;
     assert_no_errors(&plan.diags);
@@ -90,19 +168,17 @@ async fn create_posts_the_integration_and_the_next_plan_is_empty() {
 }
 
 #[tokio::test]
-async fn adding_a_scope_is_an_in_place_update_that_patches_only_scopes() {
+async fn narrowing_scopes_to_read_only_plans_and_applies_the_removal_of_write_and_delete_tools() {
     let (mut h, _, state) = created(|h| h.config([])).await;
-    let config = h.config([("scopes", recommended_plus("read:blogpost:confluence"))]);
+    let config = h.config([("scopes", read_only_scopes())]);
     let plan = h.plan(&state, &config).await;
     assert_no_errors(&plan.diags);
     assert!(plan.requires_replace.is_empty());
     assert_eq!(plan.planned.attr("id"), state.attr("id"), "id stays known");
+    assert_eq!(string_elements(plan.planned.attr("tools")), READ_ONLY_TOOLS);
     assert_eq!(
-        plan.planned.attr("frontegg_integration_id"),
-        state.attr("frontegg_integration_id")
-    );
-    assert!(
-        string_elements(plan.planned.attr("scopes")).contains(&"read:blogpost:confluence".into())
+        string_elements(plan.planned.attr("requested_scopes")),
+        string_elements(&read_only_scopes())
     );
 
     let applied = h.apply(&state, &plan.planned, &config).await;
@@ -114,34 +190,442 @@ async fn adding_a_scope_is_an_in_place_update_that_patches_only_scopes() {
         patches[0]
             .as_object()
             .map(|o| o.keys().cloned().collect::<Vec<_>>()),
-        Some(vec!["scopes".to_string()])
+        Some(vec!["tools".to_string()])
     );
-    assert_eq!(patches[0]["scopes"].as_array().map(Vec::len), Some(14));
+    assert_eq!(patches[0]["tools"].as_array().map(Vec::len), Some(7));
+    let held = h.integrations();
+    let held_tools: Vec<&str> = held[0]["tools"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|t| t["identifier"].as_str())
+        .collect();
+    assert!(!held_tools.contains(&"pages:delete"), "{held_tools:?}");
+    let plan = h.plan(&applied.state, &config).await;
+    assert_eq!(plan.planned, applied.state, "converged");
 }
 
 #[tokio::test]
-async fn removing_a_scope_and_then_the_attribute_reverts_to_the_default() {
+async fn adding_a_scope_no_tool_needs_changes_only_the_state() {
     let (mut h, _, state) = created(|h| h.config([])).await;
-    let fewer = h.config([(
-        "scopes",
-        strings(["read:page:confluence", "offline_access"]),
-    )]);
-    let state = h.apply_config(&state, &fewer).await;
+    let config = h.config([("scopes", recommended_plus("read:blogpost:confluence"))]);
+    let plan = h.plan(&state, &config).await;
+    assert_no_errors(&plan.diags);
+    assert_eq!(plan.planned.attr("tools"), state.attr("tools"));
     assert_eq!(
-        string_elements(state.attr("scopes")),
-        ["offline_access", "read:page:confluence"]
+        plan.planned.attr("requested_scopes"),
+        state.attr("requested_scopes")
+    );
+    let applied = h.apply(&state, &plan.planned, &config).await;
+    assert_no_errors(&applied.diags);
+    assert_eq!(applied.state, plan.planned);
+    assert!(h.sent("PATCH").is_empty(), "Frontegg stores no scopes");
+}
+
+#[tokio::test]
+async fn explicit_tool_outside_scopes_is_a_plan_error_that_touches_nothing() {
+    let (mut h, _, state) = created(|h| h.config([])).await;
+    let config = h.config([
+        ("scopes", read_only_scopes()),
+        ("tools", strings(["pages:read", "pages:delete"])),
+    ]);
+    let plan = h.plan(&state, &config).await;
+    let errors = errors(&plan.diags);
+    assert_eq!(errors.len(), 1, "{:#?}", plan.diags);
+    assert_eq!(errors[0].path.as_deref(), Some("tools"));
+    let detail = &errors[0].detail;
+    assert!(detail.contains("`pages:delete` (Delete pages)"), "{detail}");
+    assert!(detail.contains("`delete:page:confluence`"), "{detail}");
+    assert!(detail.contains("add it to `scopes`"), "{detail}");
+    assert!(
+        detail.contains("remove `pages:delete` from `tools`"),
+        "{detail}"
+    );
+    assert!(h.sent("PATCH").is_empty() && h.sent("POST").is_empty());
+}
+
+#[tokio::test]
+async fn tool_the_catalog_does_not_offer_is_an_error_listing_the_offered_ones() {
+    let mut h = Harness::start().await;
+    let config = h.config([("tools", strings(["pages:read", "pages:fly"]))]);
+    assert_no_errors(&h.validate(&config).await);
+    let plan = h.plan(&Value::Null, &config).await;
+    let errors = errors(&plan.diags);
+    assert_eq!(errors.len(), 1, "{:#?}", plan.diags);
+    assert_eq!(errors[0].path.as_deref(), Some("tools"));
+    assert!(errors[0].detail.contains("`pages:fly` is not offered"));
+    for tool in ALL_TOOLS {
+        assert!(errors[0].detail.contains(&format!("`{tool}`")), "{tool}");
+    }
+}
+
+#[tokio::test]
+async fn explicit_tools_are_exactly_the_enabled_ones() {
+    let mut h = Harness::start().await;
+    let config = h.config([("tools", strings(["pages:read", "spaces:read"]))]);
+    let state = h.create(&config).await;
+    assert_eq!(
+        string_elements(state.attr("tools")),
+        ["pages:read", "spaces:read"]
+    );
+    assert_eq!(
+        string_elements(state.attr("requested_scopes")),
+        [
+            "read:page:confluence",
+            "read:space-details:confluence",
+            "read:space:confluence"
+        ]
+    );
+    let posted = h.sent("POST");
+    assert_eq!(posted[0]["tools"].as_array().map(Vec::len), Some(2));
+    let plan = h.plan(&state, &config).await;
+    assert_eq!(plan.planned, state);
+}
+
+#[tokio::test]
+async fn tool_toggled_in_the_portal_is_drift_that_apply_repairs() {
+    let (mut h, config, state) = created(|h| h.config([])).await;
+    let id = state.attr("id").as_str().unwrap().to_string();
+    assert!(h.emulator.patch_integration(
+        ENV,
+        &id,
+        json!({"tools": ["pages:read"], "isActive": false})
+    ));
+    let read = h.read(&state).await;
+    assert_no_errors(&read.diags);
+    assert_eq!(string_elements(read.state.attr("tools")), ["pages:read"]);
+    assert_eq!(
+        string_elements(read.state.attr("requested_scopes")),
+        ["read:page:confluence"]
+    );
+    assert_eq!(read.state.attr("enabled"), &Value::Bool(false));
+    assert_eq!(
+        read.state.attr("client_secret"),
+        state.attr("client_secret")
     );
 
-    let default = h.config([]);
-    let plan = h.plan(&state, &default).await;
+    let plan = h.plan(&read.state, &config).await;
+    assert_eq!(plan.planned, state, "the plan puts back the configuration");
+    let applied = h.apply(&read.state, &plan.planned, &config).await;
+    assert_no_errors(&applied.diags);
+    assert_eq!(applied.state, state);
+    assert_eq!(
+        h.integrations()[0]["tools"].as_array().map(Vec::len),
+        Some(11)
+    );
+}
+
+#[tokio::test]
+async fn integration_switched_to_the_shared_app_plans_and_applies_the_switch_back() {
+    let (mut h, config, state) = created(|h| h.config([])).await;
+    let id = state.attr("id").as_str().unwrap().to_string();
+    assert!(
+        h.emulator
+            .patch_integration(ENV, &id, json!({"useFronteggIntegration": true}))
+    );
+    let read = h.read(&state).await;
+    assert_no_errors(&read.diags);
+    let warned = warnings(&read.diags);
+    assert!(
+        warned
+            .iter()
+            .any(|d| d.detail.contains("useFronteggIntegration")),
+        "{:#?}",
+        read.diags
+    );
+    assert!(read.state.attr("client_id").is_null());
+    let plan = h.plan(&read.state, &config).await;
     assert_no_errors(&plan.diags);
-    assert_eq!(string_elements(plan.planned.attr("scopes")), RECOMMENDED);
-    let applied = h.apply(&state, &plan.planned, &default).await;
+    assert_eq!(
+        plan.planned.attr("client_id"),
+        &Value::string(ATLASSIAN_CLIENT_ID)
+    );
+    let applied = h.apply(&read.state, &plan.planned, &config).await;
+    assert_no_errors(&applied.diags);
+    let patches = h.sent("PATCH");
+    assert_eq!(patches.len(), 1);
+    assert_eq!(patches[0]["useFronteggIntegration"], false);
+    assert_eq!(patches[0]["authenticationType"], "behalf-of-user");
+    assert_eq!(
+        patches[0]["oauthConfigurations"]["clientId"],
+        ATLASSIAN_CLIENT_ID
+    );
+    assert_eq!(h.integrations()[0]["useFronteggIntegration"], false);
+    assert_eq!(applied.state, state);
+    assert_eq!(h.plan(&applied.state, &config).await.planned, applied.state);
+}
+
+#[tokio::test]
+async fn app_to_app_authentication_set_out_of_band_is_switched_back() {
+    let (mut h, config, state) = created(|h| h.config([])).await;
+    let id = state.attr("id").as_str().unwrap().to_string();
+    assert!(
+        h.emulator
+            .patch_integration(ENV, &id, json!({"authenticationType": "app-to-app"}))
+    );
+    let read = h.read(&state).await;
+    assert!(read.state.attr("client_id").is_null());
+    let state = h.apply_config(&read.state, &config).await;
+    assert_eq!(h.integrations()[0]["authenticationType"], "behalf-of-user");
+    assert_eq!(h.plan(&state, &config).await.planned, state);
+}
+
+#[tokio::test]
+async fn another_spelling_of_behalf_of_user_is_no_change() {
+    let (mut h, config, state) = created(|h| h.config([])).await;
+    let id = state.attr("id").as_str().unwrap().to_string();
+    assert!(
+        h.emulator
+            .patch_integration(ENV, &id, json!({"authenticationType": "oauth2"}))
+    );
+    let read = h.read(&state).await;
+    assert_no_errors(&read.diags);
+    assert!(warnings(&read.diags).is_empty(), "{:#?}", read.diags);
+    assert_eq!(h.plan(&read.state, &config).await.planned, state);
+}
+
+#[tokio::test]
+async fn configured_agents_are_assigned_and_unassigned_exactly() {
+    let mut h = Harness::start().await;
+    let config = h.config([("agent_ids", strings(["agent-1", "agent-2"]))]);
+    let state = h.create(&config).await;
+    assert_eq!(
+        string_elements(state.attr("agent_ids")),
+        ["agent-1", "agent-2"]
+    );
+    assert_eq!(
+        h.integrations()[0]["agentIds"],
+        json!(["agent-1", "agent-2"])
+    );
+    assert_eq!(h.plan(&state, &config).await.planned, state);
+
+    h.emulator.clear_requests();
+    let config = h.config([("agent_ids", strings(["agent-2", "agent-3"]))]);
+    let plan = h.plan(&state, &config).await;
+    assert_no_errors(&plan.diags);
+    let applied = h.apply(&state, &plan.planned, &config).await;
     assert_no_errors(&applied.diags);
     assert_eq!(
-        h.integrations()[0]["scopes"].as_array().map(Vec::len),
-        Some(13)
+        string_elements(applied.state.attr("agent_ids")),
+        ["agent-2", "agent-3"]
     );
+    assert_eq!(
+        h.integrations()[0]["agentIds"],
+        json!(["agent-2", "agent-3"])
+    );
+    let agent_calls: Vec<(String, serde_json::Value)> = h
+        .emulator
+        .requests()
+        .into_iter()
+        .filter(|r| r.path.contains("/agents/"))
+        .map(|r| {
+            (
+                r.path.rsplit('/').next().unwrap_or_default().to_string(),
+                r.body.unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        agent_calls,
+        [
+            ("assign".to_string(), json!({"agentIds": ["agent-3"]})),
+            ("unassign".to_string(), json!({"agentIds": ["agent-1"]}))
+        ]
+    );
+    assert!(h.sent("PATCH").is_empty());
+}
+
+#[tokio::test]
+async fn unset_agent_ids_leave_assignments_alone_and_report_them() {
+    let (mut h, config, state) = created(|h| h.config([])).await;
+    let id = state.attr("id").as_str().unwrap().to_string();
+    assert!(
+        h.emulator
+            .patch_integration(ENV, &id, json!({"agentIds": ["portal-agent"]}))
+    );
+    let read = h.read(&state).await;
+    assert_eq!(
+        string_elements(read.state.attr("agent_ids")),
+        ["portal-agent"]
+    );
+    let plan = h.plan(&read.state, &config).await;
+    assert_eq!(plan.planned, read.state, "no change for unmanaged agents");
+
+    let renamed = h.config([("name", Value::string("Wiki"))]);
+    let state = h.apply_config(&read.state, &renamed).await;
+    assert_eq!(string_elements(state.attr("agent_ids")), ["portal-agent"]);
+    assert!(
+        h.emulator
+            .requests()
+            .iter()
+            .all(|r| !r.path.contains("/agents/")),
+        "no agent call"
+    );
+}
+
+#[tokio::test]
+async fn description_is_set_changed_and_cleared() {
+    let mut h = Harness::start().await;
+    let config = h.config([("description", Value::string("Team wiki"))]);
+    let state = h.create(&config).await;
+    assert_eq!(h.sent("POST")[0]["description"], "Team wiki");
+    assert_eq!(state.attr("description"), &Value::string("Team wiki"));
+    h.emulator.clear_requests();
+    let cleared = h.config([]);
+    let state = h.apply_config(&state, &cleared).await;
+    assert_eq!(h.sent("PATCH"), [json!({"description": null})]);
+    assert!(state.attr("description").is_null());
+    assert_eq!(h.plan(&state, &cleared).await.planned, state);
+}
+
+#[tokio::test]
+async fn answers_missing_optional_fields_keep_the_state_and_plan_nothing() {
+    let mut h = Harness::start().await;
+    h.emulator.omit_fields(&[
+        "name",
+        "description",
+        "agentIds",
+        "tools",
+        "isActive",
+        "useFronteggIntegration",
+        "authenticationType",
+        "oauthConfigurations",
+        "fronteggIntegrationId",
+    ]);
+    let config = h.config([
+        ("description", Value::string("wiki")),
+        ("agent_ids", strings(["agent-1"])),
+    ]);
+    let plan = h.plan(&Value::Null, &config).await;
+    assert_no_errors(&plan.diags);
+    let applied = h.apply(&Value::Null, &plan.planned, &config).await;
+    assert_no_errors(&applied.diags);
+    let state = applied.state;
+    assert!(state.is_wholly_known());
+    assert_eq!(string_elements(state.attr("tools")), ALL_TOOLS);
+    assert_eq!(state.attr("client_id"), &Value::string(ATLASSIAN_CLIENT_ID));
+    assert!(
+        warnings(&applied.diags)
+            .iter()
+            .any(|d| d.summary == "Frontegg did not report every field"),
+        "{:#?}",
+        applied.diags
+    );
+    let read = h.read(&state).await;
+    assert_no_errors(&read.diags);
+    assert_eq!(read.state, state);
+    let plan = h.plan(&read.state, &config).await;
+    assert_no_errors(&plan.diags);
+    assert_eq!(plan.planned, state, "an empty second plan");
+}
+
+#[tokio::test]
+async fn catalog_without_scopes_leaves_tools_for_after_apply_and_one_apply_converges() {
+    let mut h = Harness::start().await;
+    h.emulator.omit_fields(&["catalog.tools.scopes"]);
+    let config = h.config([("scopes", read_only_scopes())]);
+    let plan = h.plan(&Value::Null, &config).await;
+    assert_no_errors(&plan.diags);
+    assert!(plan.planned.attr("tools").is_unknown());
+    assert!(plan.planned.attr("requested_scopes").is_unknown());
+    let applied = h.apply(&Value::Null, &plan.planned, &config).await;
+    assert_no_errors(&applied.diags);
+    let state = applied.state;
+    assert_eq!(string_elements(state.attr("tools")), READ_ONLY_TOOLS);
+    assert_eq!(
+        string_elements(state.attr("requested_scopes")),
+        string_elements(&read_only_scopes())
+    );
+    assert_eq!(
+        h.integrations()[0]["tools"].as_array().map(Vec::len),
+        Some(7)
+    );
+    let read = h.read(&state).await;
+    let plan = h.plan(&read.state, &config).await;
+    assert_no_errors(&plan.diags);
+    assert_eq!(plan.planned, state, "the next plan is empty");
+
+    // Widening the grant by one scope: the tools whose scopes the plan cannot know are
+    // enabled, and those Frontegg then shows to need more are switched off again.
+    let wider = h.config([(
+        "scopes",
+        strings(
+            RECOMMENDED
+                .iter()
+                .copied()
+                .filter(|s| s.starts_with("read:") || *s == "write:page:confluence"),
+        ),
+    )]);
+    let plan = h.plan(&state, &wider).await;
+    assert_no_errors(&plan.diags);
+    assert!(plan.planned.attr("tools").is_unknown());
+    let applied = h.apply(&state, &plan.planned, &wider).await;
+    assert_no_errors(&applied.diags);
+    let mut expected: Vec<&str> = READ_ONLY_TOOLS.to_vec();
+    expected.push("pages:write");
+    expected.sort();
+    assert_eq!(string_elements(applied.state.attr("tools")), expected);
+    assert_eq!(
+        h.integrations()[0]["tools"].as_array().map(Vec::len),
+        Some(8)
+    );
+    let plan = h.plan(&applied.state, &wider).await;
+    assert_eq!(plan.planned, applied.state, "converged after one apply");
+}
+
+#[tokio::test]
+async fn paged_lists_are_followed_to_the_end() {
+    let mut h = Harness::start().await;
+    for provider in ["jira", "slack", "github"] {
+        h.emulator
+            .seed_integration(ENV, json!({"provider": provider}))
+            .expect("seeded");
+    }
+    h.emulator.set_page_size(Some(1));
+    let config = h.config([]);
+    let state = h.create(&config).await;
+    let read = h.read(&state).await;
+    assert_no_errors(&read.diags);
+    assert_eq!(read.state, state, "found on the last page");
+    assert!(
+        h.calls()
+            .iter()
+            .any(|c| c.contains("vendors-integrations/v1")),
+        "{:?}",
+        h.calls()
+    );
+    let imported = h.import("confluence").await;
+    assert_no_errors(&imported.diags);
+    assert_eq!(imported.states[0].attr("id"), state.attr("id"));
+}
+
+#[tokio::test]
+async fn a_state_of_schema_version_0_upgrades_and_plans_only_the_new_attributes() {
+    let (mut h, config, state) = created(|h| h.config([])).await;
+    let id = state.attr("id").as_str().unwrap().to_string();
+    let v0 = json!({
+        "id": id,
+        "name": "Confluence",
+        "client_id": ATLASSIAN_CLIENT_ID,
+        "client_secret": SECRET_ONE,
+        "client_secret_wo": null,
+        "client_secret_wo_version": null,
+        "scopes": RECOMMENDED,
+        "enabled": true,
+        "frontegg_integration_id": state.attr("frontegg_integration_id").as_str(),
+    });
+    let upgraded = h.upgrade(0, &v0).await;
+    assert_no_errors(&upgraded.diags);
+    assert!(upgraded.state.attr("tools").is_null());
+    assert_eq!(
+        upgraded.state.attr("client_secret"),
+        &Value::string(SECRET_ONE)
+    );
+    let read = h.read(&upgraded.state).await;
+    assert_no_errors(&read.diags);
+    assert_eq!(read.state, state, "the read fills in the new attributes");
+    let plan = h.plan(&read.state, &config).await;
+    assert_eq!(plan.planned, state, "no change");
 }
 
 #[tokio::test]
@@ -159,10 +643,16 @@ async fn changing_the_client_id_sends_both_oauth_fields() {
     let patches = h.sent("PATCH");
     assert_eq!(patches.len(), 1);
     assert_eq!(
-        patches[0]["oauthConfigurations"],
-        json!({"clientId": "AnotherClientId0000000000000000AB", "clientSecret": fingerprint(SECRET_ONE)})
+        patches[0],
+        json!({
+            "authenticationType": "behalf-of-user",
+            "useFronteggIntegration": false,
+            "oauthConfigurations": {
+                "clientId": "AnotherClientId0000000000000000AB",
+                "clientSecret": fingerprint(SECRET_ONE)
+            }
+        })
     );
-    assert!(patches[0].get("scopes").is_none());
 }
 
 #[tokio::test]
@@ -284,31 +774,6 @@ async fn renaming_patches_the_name() {
 }
 
 #[tokio::test]
-async fn scope_changed_out_of_band_shows_in_read_and_plan_restores_it() {
-    let (mut h, config, state) = created(|h| h.config([])).await;
-    let id = state.attr("id").as_str().unwrap().to_string();
-    assert!(h.emulator.patch_integration(
-        ENV,
-        &id,
-        json!({"scopes": ["read:page:confluence"], "isActive": false})
-    ));
-    let read = h.read(&state).await;
-    assert_no_errors(&read.diags);
-    assert_eq!(
-        string_elements(read.state.attr("scopes")),
-        ["read:page:confluence"]
-    );
-    assert_eq!(read.state.attr("enabled"), &Value::Bool(false));
-    assert_eq!(
-        read.state.attr("client_secret"),
-        state.attr("client_secret")
-    );
-
-    let plan = h.plan(&read.state, &config).await;
-    assert_eq!(plan.planned, state, "the plan puts back the configuration");
-}
-
-#[tokio::test]
 async fn integration_deleted_out_of_band_reads_as_gone() {
     let (mut h, config, state) = created(|h| h.config([])).await;
     assert!(
@@ -363,7 +828,7 @@ async fn failed_update_returns_what_frontegg_holds() {
         "/app-integrations/resources/vendors-integrations/v1/*",
         10,
         400,
-        r#"{"errors":["scopes rejected"]}"#,
+        r#"{"errors":["secret rejected"]}"#,
     ));
     let config = h.config([
         ("scopes", recommended_plus("read:blogpost:confluence")),
@@ -374,7 +839,7 @@ async fn failed_update_returns_what_frontegg_holds() {
     let errors = errors(&applied.diags);
     assert_eq!(errors.len(), 1, "{:#?}", applied.diags);
     assert!(
-        errors[0].detail.contains("scopes rejected"),
+        errors[0].detail.contains("secret rejected"),
         "{:#?}",
         errors[0]
     );

@@ -48,7 +48,12 @@ async fn import_by_id_then_read_fills_the_state() {
     );
     assert_eq!(
         read.state.attr("scopes").elements().map(<[_]>::len),
-        Some(13)
+        Some(13),
+        "the scopes the enabled tools need"
+    );
+    assert_eq!(
+        read.state.attr("tools").elements().map(<[_]>::len),
+        Some(11)
     );
     assert_eq!(read.state.attr("enabled"), &Value::Bool(true));
     assert!(read.state.attr("client_secret_wo").is_null());
@@ -72,6 +77,49 @@ async fn first_plan_after_import_sends_the_configured_secret_once() {
         Some(frontegg_emulator::fingerprint(SECRET_TWO))
     );
     let plan = h.plan(&applied.state, &config).await;
+    assert_eq!(plan.planned, applied.state, "then the plan is empty");
+}
+
+#[tokio::test]
+async fn importing_an_integration_on_the_shared_app_plans_and_applies_the_switch_to_own_credentials()
+ {
+    let mut h = Harness::start().await;
+    let id = h
+        .emulator
+        .seed_integration(ENV, json!({"provider": "confluence"}))
+        .expect("seeded");
+    assert_eq!(h.integrations()[0]["useFronteggIntegration"], true);
+    let imported = h.import("confluence").await;
+    let read = h.read(&assert_imported(&imported, &id)).await;
+    assert_no_errors(&read.diags);
+    assert!(read.state.attr("client_id").is_null());
+    assert!(
+        warnings(&read.diags)
+            .iter()
+            .any(|d| d.summary == "Confluence integration not on your OAuth app"),
+        "{:#?}",
+        read.diags
+    );
+
+    let config = h.config([]);
+    let plan = h.plan(&read.state, &config).await;
+    assert_no_errors(&plan.diags);
+    assert_eq!(
+        plan.planned.attr("client_id"),
+        &Value::string(ATLASSIAN_CLIENT_ID)
+    );
+    let applied = h.apply(&read.state, &plan.planned, &config).await;
+    assert_no_errors(&applied.diags);
+    let held = &h.integrations()[0];
+    assert_eq!(held["useFronteggIntegration"], false);
+    assert_eq!(held["oauthConfigurations"]["clientId"], ATLASSIAN_CLIENT_ID);
+    assert_eq!(
+        h.emulator.secret_fingerprint_of(ENV, &id),
+        Some(frontegg_emulator::fingerprint(SECRET_ONE))
+    );
+    let read = h.read(&applied.state).await;
+    assert_no_errors(&read.diags);
+    let plan = h.plan(&read.state, &config).await;
     assert_eq!(plan.planned, applied.state, "then the plan is empty");
 }
 
@@ -112,17 +160,34 @@ async fn import_of_an_unknown_id_or_a_bad_id_fails_clearly() {
 #[tokio::test]
 async fn data_source_reads_the_environments_integration_without_a_secret() {
     let (mut h, id) = with_portal_integration().await;
-    assert!(
-        h.emulator
-            .patch_integration(ENV, &id, json!({"name": "Wiki"}))
-    );
+    assert!(h.emulator.patch_integration(
+        ENV,
+        &id,
+        json!({"name": "Wiki", "tools": ["pages:read", "spaces:read"], "agentIds": ["agent-7"]})
+    ));
     let (state, diags) = h.read_data_source().await;
     assert_no_errors(&diags);
     assert_eq!(state.attr("id"), &Value::string(&id));
     assert_eq!(state.attr("name"), &Value::string("Wiki"));
     assert_eq!(state.attr("client_id"), &Value::string(ATLASSIAN_CLIENT_ID));
     assert_eq!(state.attr("enabled"), &Value::Bool(true));
-    assert_eq!(state.attr("scopes").elements().map(<[_]>::len), Some(13));
+    assert_eq!(
+        string_elements(state.attr("tools")),
+        ["pages:read", "spaces:read"]
+    );
+    assert_eq!(
+        string_elements(state.attr("requested_scopes")),
+        [
+            "read:page:confluence",
+            "read:space-details:confluence",
+            "read:space:confluence"
+        ]
+    );
+    assert_eq!(
+        string_elements(&state.attr("tool_scopes").entries().unwrap()["pages:read"]),
+        ["read:page:confluence"]
+    );
+    assert_eq!(string_elements(state.attr("agent_ids")), ["agent-7"]);
     assert_eq!(
         state
             .attr("frontegg_integration_id")

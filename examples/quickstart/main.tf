@@ -33,13 +33,18 @@ variable "atlassian_client_secret" {
 resource "frontegg_confluence_integration" "this" {
   client_id     = var.atlassian_client_id
   client_secret = var.atlassian_client_secret
-  # scopes: left out, so the 13 scopes of Frontegg's Confluence setup guide apply.
+  # scopes: left out, so the app grants the 13 scopes of Frontegg's Confluence setup guide,
+  # and every Confluence tool of Frontegg's catalog is enabled.
 }
 
 output "integration_id" {
   value = frontegg_confluence_integration.this.id
 }
 
-output "scopes" {
-  value = frontegg_confluence_integration.this.scopes
+output "tools" {
+  value = frontegg_confluence_integration.this.tools
+}
+
+output "requested_scopes" {
+  value = frontegg_confluence_integration.this.requested_scopes
 }

@@ -1,5 +1,6 @@
 //! Data source `frontegg_confluence_integration`: the environment's Confluence integration,
-//! however it was configured. Never exposes the client secret.
+//! however it was configured: its tools, the scopes they need and its agents. Never exposes
+//! the client secret. A field Frontegg's answer leaves out is null.
 
 use async_trait::async_trait;
 use tfplugin::diag::Diagnostics;
@@ -9,7 +10,8 @@ use tfvalue::{Type, Value};
 
 use super::Api;
 use super::confluence_integration::{
-    FRONTEGG_INTEGRATION_ID_DESCRIPTION, TYPE_NAME, find_confluence, integration_attributes,
+    AGENT_IDS_DESCRIPTION, FRONTEGG_INTEGRATION_ID_DESCRIPTION, REQUESTED_SCOPES_DESCRIPTION,
+    TOOL_SCOPES_DESCRIPTION, TOOLS_DESCRIPTION, TYPE_NAME, find_confluence, reported_attributes,
 };
 
 /// The `frontegg_confluence_integration` data source.
@@ -31,15 +33,24 @@ impl DataSource for ConfluenceIntegrationDataSource {
                 Attribute::new("name", Type::String)
                     .computed()
                     .description("Display name of the integration."),
+                Attribute::new("description", Type::String)
+                    .computed()
+                    .description("Description of the integration."),
                 Attribute::new("client_id", Type::String)
                     .computed()
                     .description("Client id of the Atlassian OAuth 2.0 (3LO) app."),
-                Attribute::new("scopes", Type::set(Type::String))
+                Attribute::new("tools", Type::set(Type::String))
                     .computed()
-                    .description(
-                        "Confluence scopes the MCP gateway requests when a user connects \
-                         Confluence.",
-                    ),
+                    .description(TOOLS_DESCRIPTION),
+                Attribute::new("requested_scopes", Type::set(Type::String))
+                    .computed()
+                    .description(REQUESTED_SCOPES_DESCRIPTION),
+                Attribute::new("tool_scopes", Type::map(Type::set(Type::String)))
+                    .computed()
+                    .description(TOOL_SCOPES_DESCRIPTION),
+                Attribute::new("agent_ids", Type::set(Type::String))
+                    .computed()
+                    .description(AGENT_IDS_DESCRIPTION),
                 Attribute::new("enabled", Type::Bool)
                     .computed()
                     .description("Whether the integration is active (`isActive`)."),
@@ -59,7 +70,11 @@ impl DataSource for ConfluenceIntegrationDataSource {
             return Value::Null;
         };
         match find_confluence(&client, ctx.cancelled(), diags).await {
-            Some(Some(integration)) => Value::object(integration_attributes(&integration)),
+            Some(Some(integration)) => Value::object(
+                reported_attributes(&integration)
+                    .into_iter()
+                    .map(|r| (r.attribute, r.value.unwrap_or(Value::Null))),
+            ),
             Some(None) => {
                 diags.error(
                     "No Confluence integration",

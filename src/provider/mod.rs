@@ -7,6 +7,7 @@
 mod confluence_integration;
 mod confluence_integration_data_source;
 pub mod scopes;
+mod tools;
 
 use std::any::Any;
 use std::sync::Arc;

@@ -9,8 +9,9 @@
 //! - Each run ([`Scenario`]) gets a temporary directory with its own working directory,
 //!   `TF_DATA_DIR`, `HOME` and CLI configuration, and an emulator on a free loopback port.
 //!   The provider is either the built binary, found through `dev_overrides`
-//!   ([`Mode::DevOverrides`]), or served in this process and attached through
-//!   `TF_REATTACH_PROVIDERS` ([`Mode::Reattach`]).
+//!   ([`Mode::DevOverrides`]), served in this process and attached through
+//!   `TF_REATTACH_PROVIDERS` ([`Mode::Reattach`]), or installed by `terraform init` from a
+//!   filesystem mirror that the test fills ([`Mode::FilesystemMirror`]).
 //! - Every command's output is kept; [`Scenario::finish`] checks that none of it holds the
 //!   Frontegg secret or an Atlassian client secret the scenario used.
 
@@ -54,6 +55,33 @@ pub const DEFAULT_SCOPES: &[&str] = &[
     "write:page:confluence",
     "write:space:confluence",
 ];
+
+/// Every tool of the emulator's Confluence catalog, sorted.
+pub const ALL_TOOLS: &[&str] = &[
+    "groups:read",
+    "labels:read",
+    "labels:write",
+    "pages:delete",
+    "pages:read",
+    "pages:tree",
+    "pages:write",
+    "settings:read",
+    "spaces:read",
+    "spaces:write",
+    "users:read",
+];
+
+/// The identifiers of the tools an integration answer holds, sorted.
+pub fn remote_tools(integration: &Json) -> Vec<String> {
+    let mut tools: Vec<String> = integration["tools"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|t| t["identifier"].as_str().map(str::to_string))
+        .collect();
+    tools.sort();
+    tools
+}
 
 /// A Terraform CLI to run scenarios with.
 #[derive(Clone, Debug)]
@@ -104,8 +132,7 @@ fn project_root() -> PathBuf {
 
 /// The Terraform CLIs to test with, or none (after printing why) when `TF_ACC` is unset.
 pub fn acc_terraforms(test: &str) -> Vec<Terraform> {
-    if std::env::var_os("TF_ACC").is_none_or(|v| v.is_empty()) {
-        eprintln!("{test}: acceptance test skipped unless env 'TF_ACC' set");
+    if !acc_enabled(test) {
         return Vec::new();
     }
     let found = terraforms();
@@ -115,6 +142,15 @@ pub fn acc_terraforms(test: &str) -> Vec<Terraform> {
          or set TF_ACC_TERRAFORM_PATH"
     );
     found
+}
+
+/// Whether `TF_ACC` is set; prints that `test` is skipped when it is not.
+pub fn acc_enabled(test: &str) -> bool {
+    let enabled = std::env::var_os("TF_ACC").is_some_and(|v| !v.is_empty());
+    if !enabled {
+        eprintln!("{test}: acceptance test skipped unless env 'TF_ACC' set");
+    }
+    enabled
 }
 
 /// `TF_ACC_TERRAFORM_PATH`, else the installed versions under `.tools/terraform/`.
@@ -167,6 +203,10 @@ pub enum Mode {
     /// The provider served in this process, attached with `TF_REATTACH_PROVIDERS`;
     /// credentials in the provider block (the test process's environment is shared).
     Reattach,
+    /// Installed by `terraform init` from the filesystem mirror [`Scenario::mirror_dir`],
+    /// the only installation method the CLI configuration allows; credentials from the
+    /// environment.
+    FilesystemMirror,
 }
 
 /// The result of one Terraform command.
@@ -298,7 +338,8 @@ impl Scenario {
         let work = dir.path().join("work");
         let home = dir.path().join("home");
         let plugins = dir.path().join("plugins");
-        for d in [&work, &home, &plugins] {
+        let mirror = dir.path().join("mirror");
+        for d in [&work, &home, &plugins, &mirror] {
             std::fs::create_dir_all(d).expect("create dir");
         }
         // dev_overrides runs the first file named terraform-provider-frontegg[._]* in the
@@ -314,6 +355,11 @@ impl Scenario {
             ),
             // TF_REATTACH_PROVIDERS alone: no local copy of the provider to fall back on.
             Mode::Reattach => String::new(),
+            // No `direct`: nothing can come from anywhere but the mirror.
+            Mode::FilesystemMirror => format!(
+                "provider_installation {{\n  filesystem_mirror {{\n    path    = \"{}\"\n    include = [\"{PROVIDER_ADDRESS}\"]\n  }}\n}}\n",
+                mirror.display()
+            ),
         };
         std::fs::write(
             &cli_config,
@@ -339,7 +385,7 @@ impl Scenario {
         ];
         let mut debug = None;
         match mode {
-            Mode::DevOverrides => {
+            Mode::DevOverrides | Mode::FilesystemMirror => {
                 env.push(("FRONTEGG_BASE_URL".into(), emulator.base_url()));
                 env.push(("FRONTEGG_CLIENT_ID".into(), FRONTEGG_CLIENT_ID.into()));
                 env.push(("FRONTEGG_SECRET".into(), FRONTEGG_SECRET.into()));
@@ -376,12 +422,25 @@ impl Scenario {
         &self.work
     }
 
-    /// A provider block for this mode: empty with [`Mode::DevOverrides`] (the environment
-    /// holds the credentials), explicit with [`Mode::Reattach`].
+    /// The filesystem mirror of [`Mode::FilesystemMirror`] (empty until the test fills it).
+    pub fn mirror_dir(&self) -> PathBuf {
+        self.dir.path().join("mirror")
+    }
+
+    /// `TF_DATA_DIR` (where `terraform init` installs providers).
+    pub fn data_dir(&self) -> PathBuf {
+        self.work.join(".terraform")
+    }
+
+    /// A provider block for this mode: empty with [`Mode::DevOverrides`] and
+    /// [`Mode::FilesystemMirror`] (the environment holds the credentials), explicit with
+    /// [`Mode::Reattach`].
     pub fn provider_block(&self) -> String {
         let required = "terraform {\n  required_providers {\n    frontegg = {\n      source = \"frontegg/frontegg\"\n    }\n  }\n}\n\n";
         match self.mode {
-            Mode::DevOverrides => format!("{required}provider \"frontegg\" {{}}\n"),
+            Mode::DevOverrides | Mode::FilesystemMirror => {
+                format!("{required}provider \"frontegg\" {{}}\n")
+            }
             Mode::Reattach => format!(
                 "{required}provider \"frontegg\" {{\n  base_url  = \"{}\"\n  client_id = \"{FRONTEGG_CLIENT_ID}\"\n  secret    = \"{FRONTEGG_SECRET}\"\n}}\n",
                 self.emulator.base_url()
@@ -640,22 +699,41 @@ impl Scenario {
         self.emulator.secret_fingerprint_of(ENV_ID, id)
     }
 
-    /// Panics unless state and emulator agree: one integration, same id, client id, name,
-    /// scopes, enabled.
+    /// Panics unless state and emulator agree: one integration on the user's own app, same
+    /// id, client id, name, enabled, tools, the scopes the tools need, agents.
     pub async fn assert_state_matches_emulator(&mut self) {
         let remote = self.only_integration();
         let local = self.state_values(ADDR).await;
         assert_eq!(local["id"], remote["id"], "state id vs emulator");
         assert_eq!(local["name"], remote["name"], "name");
         assert_eq!(local["enabled"], remote["isActive"], "enabled");
+        assert_eq!(remote["useFronteggIntegration"], false, "own app");
         assert_eq!(
             local["client_id"], remote["oauthConfigurations"]["clientId"],
             "client_id"
         );
         assert_eq!(
-            sorted_strings(&local["scopes"]),
-            sorted_strings(&remote["scopes"]),
-            "scopes"
+            sorted_strings(&local["tools"]),
+            remote_tools(&remote),
+            "tools"
+        );
+        let mut needed: Vec<String> = remote["tools"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .flat_map(|t| sorted_strings(&t["scopes"]))
+            .collect();
+        needed.sort();
+        needed.dedup();
+        assert_eq!(
+            sorted_strings(&local["requested_scopes"]),
+            needed,
+            "requested_scopes"
+        );
+        assert_eq!(
+            sorted_strings(&local["agent_ids"]),
+            sorted_strings(&remote["agentIds"]),
+            "agent_ids"
         );
     }
 
@@ -700,22 +778,30 @@ pub fn interrupt(child: &tokio::process::Child) {
     assert!(status.success(), "kill -INT -{pid} failed");
 }
 
-/// The actions of `address` in a `show -json` plan.
-pub fn actions_of(plan: &Json, address: &str) -> Vec<String> {
+/// The `change` of `address` in a `show -json` plan (Null when absent).
+pub fn change_of(plan: &Json, address: &str) -> Json {
     plan["resource_changes"]
         .as_array()
         .into_iter()
         .flatten()
         .find(|rc| rc["address"] == address)
-        .map(|rc| {
-            rc["change"]["actions"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(|a| a.as_str().map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_else(|| vec!["no-op".to_string()])
+        .map(|rc| rc["change"].clone())
+        .unwrap_or_default()
+}
+
+/// The actions of `address` in a `show -json` plan.
+pub fn actions_of(plan: &Json, address: &str) -> Vec<String> {
+    let actions: Vec<String> = change_of(plan, address)["actions"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|a| a.as_str().map(str::to_string))
+        .collect();
+    if actions.is_empty() {
+        vec!["no-op".to_string()]
+    } else {
+        actions
+    }
 }
 
 /// The values of `address` in a `show -json` state (Null when absent).

@@ -27,7 +27,19 @@ pub const SECRET_TWO: &str =
 
 /// Attributes of the resource that are computed (Terraform fills them from the prior
 /// state in `proposed_new_state` when the configuration leaves them null).
-const COMPUTED: [&str; 5] = ["id", "name", "scopes", "enabled", "frontegg_integration_id"];
+/// Computed attributes: Terraform proposes their prior value when the configuration leaves
+/// them null.
+const COMPUTED: [&str; 9] = [
+    "id",
+    "name",
+    "scopes",
+    "tools",
+    "requested_scopes",
+    "tool_scopes",
+    "agent_ids",
+    "enabled",
+    "frontegg_integration_id",
+];
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Severity {
@@ -372,6 +384,29 @@ impl Harness {
         }
     }
 
+    /// `UpgradeResourceState` of a stored state written at `version`.
+    pub async fn upgrade(&mut self, version: i64, json: &serde_json::Value) -> Applied {
+        let ty = self.resource_type.clone();
+        let response = self
+            .rpc
+            .upgrade_resource_state(pb::upgrade_resource_state::Request {
+                type_name: TYPE_NAME.into(),
+                version,
+                raw_state: Some(pb::RawState {
+                    json: serde_json::to_vec(json).expect("json"),
+                    flatmap: Default::default(),
+                }),
+            })
+            .await
+            .expect("UpgradeResourceState")
+            .into_inner();
+        Applied {
+            state: decode(response.upgraded_state, &ty),
+            identity: Value::Null,
+            diags: diags_from(response.diagnostics),
+        }
+    }
+
     pub async fn destroy(&mut self, prior: &Value) -> Vec<Diag> {
         let applied = self.apply(prior, &Value::Null, &Value::Null).await;
         applied.diags
@@ -444,6 +479,15 @@ impl Harness {
     /// The integrations the emulator holds for the default environment.
     pub fn integrations(&self) -> Vec<serde_json::Value> {
         self.emulator.integrations(ENV)
+    }
+
+    /// The paths of every API request the provider sent (method and path).
+    pub fn calls(&self) -> Vec<String> {
+        self.emulator
+            .requests()
+            .into_iter()
+            .map(|r| format!("{} {}", r.method, r.path))
+            .collect()
     }
 
     /// Request bodies the provider sent with `method` to the vendor-integrations API.

@@ -14,9 +14,9 @@ use tokio::sync::{Mutex, MutexGuard};
 use tokio_util::sync::CancellationToken;
 
 use crate::api::{
-    self, AUTH_PATH, AuthRequest, AuthResponse, CATALOG_PATH, CatalogEntry,
-    CreateVendorIntegration, ENVIRONMENT_HEADER, PatchVendorIntegration, TRACE_ID_HEADER,
-    VENDOR_INTEGRATIONS_PATH, VendorIntegration,
+    self, AUTH_PATH, AgentIds, AuthRequest, AuthResponse, CATALOG_PATH, CatalogEntry,
+    CatalogIntegration, CreateVendorIntegration, ENVIRONMENT_HEADER, ListPage,
+    PatchVendorIntegration, TRACE_ID_HEADER, VENDOR_INTEGRATIONS_PATH, VendorIntegration,
 };
 use crate::config::{ClientConfig, ProxyEnv, Secret, shown_proxy, validate_base_url};
 use crate::error::{Error, ErrorKind, human};
@@ -25,6 +25,9 @@ use crate::retry::{self, RetryPolicy, WaitError};
 /// The largest answer the client reads (4 MiB); Frontegg's answers are a few KiB. A larger one
 /// is refused, not buffered.
 pub const MAX_ANSWER_SIZE: usize = 4 << 20;
+
+/// Pages a list may take before the client gives up on it (a server that keeps linking on).
+const MAX_LIST_PAGES: usize = 1000;
 
 const MAY_HAVE_BEEN_CREATED: &str = "the integration may have been created all the same; if a \
      later create reports a conflict, import the existing integration";
@@ -211,7 +214,7 @@ impl Client {
     }
 
     async fn catalog_in(&self, op: &Op<'_>) -> Result<Vec<CatalogEntry>, Error> {
-        self.get_json(CATALOG_PATH, op).await
+        self.get_list(CATALOG_PATH, op).await
     }
 
     /// The catalog id (`fronteggIntegrationId`) of `provider` (e.g. `"confluence"`);
@@ -222,7 +225,11 @@ impl Client {
         cancel: &CancellationToken,
     ) -> Result<String, Error> {
         let op = self.op(cancel);
-        let entries = self.catalog_in(&op).await?;
+        self.catalog_id_in(provider, &op).await
+    }
+
+    async fn catalog_id_in(&self, provider: &str, op: &Op<'_>) -> Result<String, Error> {
+        let entries = self.catalog_in(op).await?;
         let wanted = provider.trim();
         entries
             .into_iter()
@@ -237,6 +244,23 @@ impl Client {
             })
     }
 
+    /// The catalog entry of `provider` with the tools it offers (the catalog, then
+    /// `GET frontegg-integrations/v1/{id}`); [`ErrorKind::NotFound`] when there is none.
+    pub async fn catalog_integration(
+        &self,
+        provider: &str,
+        cancel: &CancellationToken,
+    ) -> Result<CatalogIntegration, Error> {
+        let op = self.op(cancel);
+        let id = self.catalog_id_in(provider, &op).await?;
+        let mut entry: CatalogIntegration =
+            self.get_json(&api::catalog_entry_path(&id), &op).await?;
+        if entry.provider.is_empty() {
+            entry.provider = provider.trim().to_string();
+        }
+        Ok(entry)
+    }
+
     /// Every vendor integration of the environment.
     pub async fn list_integrations(
         &self,
@@ -247,7 +271,86 @@ impl Client {
     }
 
     async fn list_in(&self, op: &Op<'_>) -> Result<Vec<VendorIntegration>, Error> {
-        self.get_json(VENDOR_INTEGRATIONS_PATH, op).await
+        self.get_list(VENDOR_INTEGRATIONS_PATH, op).await
+    }
+
+    /// `GET path` as a whole list: a plain array, or Frontegg's paged wrapper followed to its
+    /// last page (`_links.next`; without it, the next `_offset` — a 0-based page index, as
+    /// Frontegg's OpenAPI describes it — with the same `_limit`, while `_metadata.totalItems`
+    /// says more items exist).
+    async fn get_list<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        op: &Op<'_>,
+    ) -> Result<Vec<T>, Error> {
+        let mut all = Vec::new();
+        let mut page_path = path.to_string();
+        for page in 0..MAX_LIST_PAGES {
+            let call = Call::get(page_path);
+            let answer = self.execute(&call, op).await?;
+            let (items, next, total_items) = match self.parse::<ListPage<T>>(&call, &answer)? {
+                ListPage::Complete(items) if all.is_empty() => return Ok(items),
+                ListPage::Complete(items) => (items, None, None),
+                ListPage::Page {
+                    items,
+                    next,
+                    total_items,
+                } => (items, next, total_items),
+            };
+            let page_len = items.len();
+            all.extend(items);
+            if page_len == 0 {
+                return Ok(all);
+            }
+            page_path = match next {
+                Some(next) => self.next_page_path(path, &next).ok_or_else(|| {
+                    invalid_answer(
+                        &call,
+                        &answer,
+                        format!(
+                            "the list's next page ({next:?}) is not on {}",
+                            self.inner.base_url
+                        ),
+                    )
+                })?,
+                None => match total_items {
+                    Some(total) if (all.len() as u64) < total => {
+                        format!("{path}?_offset={}&_limit={page_len}", page + 1)
+                    }
+                    _ => return Ok(all),
+                },
+            };
+        }
+        Err(Error::new(ErrorKind::InvalidResponse, "GET", path)
+            .with_message(format!("the list did not end after {MAX_LIST_PAGES} pages")))
+    }
+
+    /// The path of a list's next page from its `_links.next`: a path, a query for `path`, or an
+    /// absolute URL under the base URL (a link elsewhere is never followed: it would receive
+    /// the token).
+    fn next_page_path(&self, path: &str, next: &str) -> Option<String> {
+        let next = next.trim();
+        if let Some(query) = next.strip_prefix('?') {
+            return Some(format!("{path}?{query}"));
+        }
+        let base = &self.inner.base_url;
+        let local = if next.starts_with('/') {
+            next
+        } else {
+            next.strip_prefix(base.as_str())
+                .filter(|rest| rest.starts_with('/') || rest.starts_with('?'))?
+        };
+        if let Some(query) = local.strip_prefix('?') {
+            return Some(format!("{path}?{query}"));
+        }
+        // A base URL with a path prefix (`https://host/api`): the server's links carry it.
+        let prefix = url::Url::parse(base)
+            .map(|u| u.path().trim_end_matches('/').to_string())
+            .unwrap_or_default();
+        Some(match local.strip_prefix(prefix.as_str()) {
+            Some(rest) if !prefix.is_empty() && rest.starts_with('/') => rest.to_string(),
+            _ => local.to_string(),
+        })
     }
 
     /// `GET path`, its answer parsed as `T`.
@@ -428,6 +531,47 @@ impl Client {
         }
     }
 
+    /// Lets `agent_ids` use the integration (`agents/assign`); nothing is sent for none.
+    pub async fn assign_agents(
+        &self,
+        id: &str,
+        agent_ids: &[String],
+        cancel: &CancellationToken,
+    ) -> Result<(), Error> {
+        self.change_agents(id, agent_ids, true, cancel).await
+    }
+
+    /// Withdraws `agent_ids` from the integration (`agents/unassign`); nothing is sent for none.
+    pub async fn unassign_agents(
+        &self,
+        id: &str,
+        agent_ids: &[String],
+        cancel: &CancellationToken,
+    ) -> Result<(), Error> {
+        self.change_agents(id, agent_ids, false, cancel).await
+    }
+
+    async fn change_agents(
+        &self,
+        id: &str,
+        agent_ids: &[String],
+        assign: bool,
+        cancel: &CancellationToken,
+    ) -> Result<(), Error> {
+        if agent_ids.is_empty() {
+            return Ok(());
+        }
+        let op = self.op(cancel);
+        let call = Call {
+            method: Method::POST,
+            body: Some(self.to_json(&AgentIds { agent_ids })?),
+            // Assigning is idempotent: repeating it after a lost answer changes nothing.
+            retry_transient: true,
+            ..Call::get(api::agents_path(id, assign))
+        };
+        self.execute(&call, &op).await.map(|_| ())
+    }
+
     async fn find_by_catalog_id(
         &self,
         catalog_id: &str,
@@ -437,7 +581,7 @@ impl Client {
             .list_in(op)
             .await?
             .into_iter()
-            .find(|i| i.frontegg_integration_id == catalog_id))
+            .find(|i| i.frontegg_integration_id.as_deref() == Some(catalog_id)))
     }
 
     fn op<'a>(&self, cancel: &'a CancellationToken) -> Op<'a> {
@@ -975,78 +1119,140 @@ fn conflict(mut error: Error, existing_id: Option<String>) -> Error {
 /// Whether `found` holds what `sent` asked for (the secret cannot be compared: it is never
 /// returned).
 fn holds(found: &VendorIntegration, sent: &CreateVendorIntegration) -> bool {
-    let mut a = found.scopes.clone();
-    let mut b = sent.scopes.clone();
-    a.sort();
-    a.dedup();
-    b.sort();
-    b.dedup();
-    found.frontegg_integration_id == sent.frontegg_integration_id
-        && found.name == sent.name
+    fn sorted(items: &[String]) -> Vec<&str> {
+        let mut items: Vec<&str> = items.iter().map(String::as_str).collect();
+        items.sort_unstable();
+        items.dedup();
+        items
+    }
+    // A field Frontegg does not report cannot disprove the match.
+    let agrees = |reported: Option<bool>| reported.unwrap_or(true);
+    found.frontegg_integration_id.as_deref() == Some(sent.frontegg_integration_id.as_str())
+        && agrees(found.name.as_ref().map(|n| n == &sent.name))
         && found.description.as_deref().unwrap_or("") == sent.description.as_deref().unwrap_or("")
-        && found.is_active == sent.is_active
-        && found
-            .oauth_configurations
-            .as_ref()
-            .map(|o| o.client_id.as_str())
-            == Some(sent.oauth_configurations.client_id.as_str())
-        && a == b
+        && agrees(found.is_active.map(|a| a == sent.is_active))
+        && found.client_id() == Some(sent.oauth_configurations.client_id.as_str())
+        && agrees(
+            found
+                .tool_identifiers()
+                .map(|tools| sorted(&tools) == sorted(&sent.tools)),
+        )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::{OauthConfiguration, OauthConfigurationView};
+    use crate::api::{OauthConfiguration, OauthConfigurationView, Tool};
 
     fn sent() -> CreateVendorIntegration {
         CreateVendorIntegration {
             name: "Confluence".into(),
             description: None,
             frontegg_integration_id: "cat".into(),
+            tools: vec!["b".into(), "a".into()],
             is_active: true,
             oauth_configurations: OauthConfiguration {
                 client_id: "atl".into(),
                 client_secret: Secret::new("s3cr3t-value"),
             },
-            scopes: vec!["b".into(), "a".into()],
+        }
+    }
+
+    fn tool(identifier: &str) -> Tool {
+        Tool {
+            identifier: identifier.into(),
+            name: None,
+            category: None,
+            scopes: None,
         }
     }
 
     fn found() -> VendorIntegration {
         VendorIntegration {
             id: "i1".into(),
-            name: "Confluence".into(),
+            name: Some("Confluence".into()),
             description: Some(String::new()),
-            frontegg_integration_id: "cat".into(),
-            authentication_type: "behalf-of-user".into(),
-            is_active: true,
+            frontegg_integration_id: Some("cat".into()),
+            authentication_type: Some("behalf-of-user".into()),
+            agent_ids: None,
+            tools: Some(vec![tool("a"), tool("b"), tool("a")]),
+            use_frontegg_integration: Some(false),
+            is_active: Some(true),
             oauth_configurations: Some(OauthConfigurationView {
-                client_id: "atl".into(),
+                client_id: Some("atl".into()),
             }),
-            scopes: vec!["a".into(), "b".into(), "a".into()],
             created_at: None,
             updated_at: None,
         }
     }
 
     #[test]
-    fn an_integration_holds_what_was_sent_regardless_of_scope_order() {
+    fn an_integration_holds_what_was_sent_regardless_of_tool_order() {
         assert!(holds(&found(), &sent()));
     }
 
     #[test]
-    fn another_client_id_or_name_is_someone_elses_integration() {
+    fn fields_frontegg_does_not_report_do_not_disprove_a_match() {
+        let mut sparse = found();
+        sparse.name = None;
+        sparse.tools = None;
+        sparse.is_active = None;
+        assert!(holds(&sparse, &sent()));
+    }
+
+    #[test]
+    fn another_client_id_name_or_tool_set_is_someone_elses_integration() {
         let mut other = found();
         other.oauth_configurations = Some(OauthConfigurationView {
-            client_id: "other".into(),
+            client_id: Some("other".into()),
         });
         assert!(!holds(&other, &sent()));
         let mut renamed = found();
-        renamed.name = "Wiki".into();
+        renamed.name = Some("Wiki".into());
         assert!(!holds(&renamed, &sent()));
         let mut no_oauth = found();
         no_oauth.oauth_configurations = None;
         assert!(!holds(&no_oauth, &sent()));
+        let mut fewer_tools = found();
+        fewer_tools.tools = Some(vec![tool("a")]);
+        assert!(!holds(&fewer_tools, &sent()));
+    }
+
+    fn client(base_url: &str) -> Client {
+        let cfg = ClientConfig::new("id", "k")
+            .with_base_url(base_url)
+            .expect("base url");
+        Client::new(cfg).expect("client")
+    }
+
+    #[test]
+    fn next_page_links_are_followed_only_under_the_base_url() {
+        let c = client("http://127.0.0.1:9");
+        assert_eq!(
+            c.next_page_path("/list", "/list?_offset=2").as_deref(),
+            Some("/list?_offset=2")
+        );
+        assert_eq!(
+            c.next_page_path("/list", "?_offset=2&_limit=2").as_deref(),
+            Some("/list?_offset=2&_limit=2")
+        );
+        assert_eq!(
+            c.next_page_path("/list", "http://127.0.0.1:9/list?_offset=2")
+                .as_deref(),
+            Some("/list?_offset=2")
+        );
+        assert_eq!(
+            c.next_page_path("/list", "https://elsewhere.example/list"),
+            None
+        );
+        assert_eq!(c.next_page_path("/list", "http://127.0.0.1:99/list"), None);
+        let prefixed = client("http://127.0.0.1:9/api");
+        assert_eq!(
+            prefixed
+                .next_page_path("/list", "/api/list?_offset=2")
+                .as_deref(),
+            Some("/list?_offset=2")
+        );
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! A client for the Frontegg management API surface that terraform-provider-frontegg uses:
-//! vendor authentication, the integration catalog and vendor integrations. It knows nothing
-//! about Terraform.
+//! vendor authentication, the integration catalog (with each entry's tools) and vendor
+//! integrations (with their tools and agents). It knows nothing about Terraform.
 //!
 //! - One connection pool per [`Client`] (clones share it), rustls, user agent
 //!   `terraform-provider-frontegg/<version>`.
@@ -28,8 +28,8 @@ mod error;
 pub mod retry;
 
 pub use api::{
-    CatalogEntry, CreateVendorIntegration, OauthConfiguration, OauthConfigurationView,
-    PatchVendorIntegration, VendorIntegration,
+    CatalogEntry, CatalogIntegration, CatalogTool, CreateVendorIntegration, OauthConfiguration,
+    OauthConfigurationView, PatchVendorIntegration, Tool, VendorIntegration,
 };
 pub use client::{Client, MAX_ANSWER_SIZE};
 pub use config::{

@@ -99,15 +99,12 @@ fn create_body(catalog_id: &str) -> CreateVendorIntegration {
         name: "Confluence".to_string(),
         description: Some("Team wiki".to_string()),
         frontegg_integration_id: catalog_id.to_string(),
+        tools: vec!["pages:read".to_string(), "spaces:read".to_string()],
         is_active: true,
         oauth_configurations: OauthConfiguration {
             client_id: "atlassian-client-id".to_string(),
             client_secret: Secret::new(ATLASSIAN_SECRET),
         },
-        scopes: vec![
-            "read:page:confluence".to_string(),
-            "offline_access".to_string(),
-        ],
     }
 }
 
@@ -370,7 +367,7 @@ async fn server_errors_are_retried_for_get_patch_and_delete() {
         .update_integration(&created.id, &patch, &cancel)
         .await
         .expect("update");
-    assert_eq!(updated.name, "Wiki");
+    assert_eq!(updated.name.as_deref(), Some("Wiki"));
     client
         .delete_integration(&created.id, &cancel)
         .await
@@ -434,7 +431,7 @@ async fn a_lost_create_answer_adopts_the_created_integration() {
     let stored = emulator.integrations(ENV);
     assert_eq!(stored.len(), 1, "no duplicate");
     assert_eq!(stored[0]["id"], created.id.as_str());
-    assert_eq!(created.name, "Confluence");
+    assert_eq!(created.name.as_deref(), Some("Confluence"));
     let log = emulator.requests();
     assert_eq!(
         calls(&log, "POST", BASE).len(),
@@ -556,7 +553,7 @@ async fn update_sends_only_what_changes_and_get_sees_drift() {
         .await
         .expect("created");
     let patch = PatchVendorIntegration {
-        scopes: Some(vec!["read:page:confluence".to_string()]),
+        tools: Some(vec!["pages:read".to_string()]),
         ..PatchVendorIntegration::default()
     };
     emulator.clear_requests();
@@ -564,12 +561,15 @@ async fn update_sends_only_what_changes_and_get_sees_drift() {
         .update_integration(&created.id, &patch, &cancel)
         .await
         .expect("updated");
-    assert_eq!(updated.scopes, ["read:page:confluence"]);
+    assert_eq!(
+        updated.tool_identifiers(),
+        Some(vec!["pages:read".to_string()])
+    );
     assert_eq!(updated.description.as_deref(), Some("Team wiki"));
     let log = emulator.requests();
     assert_eq!(
         log.last().and_then(|r| r.body.clone()),
-        Some(serde_json::json!({"scopes": ["read:page:confluence"]}))
+        Some(serde_json::json!({"tools": ["pages:read"]}))
     );
 
     let fetched = client
@@ -911,4 +911,184 @@ async fn a_create_cancelled_in_flight_says_it_may_have_happened() {
     let text = error.to_string();
     assert!(text.contains("was cancelled"), "{text}");
     assert!(text.contains("may have been created"), "{text}");
+}
+
+#[tokio::test]
+async fn create_sends_exactly_the_dto_and_the_answer_carries_tool_dtos() {
+    let emulator = start().await;
+    let client = client(&emulator);
+    let cancel = CancellationToken::new();
+    let created = client
+        .create_integration(&create_body(&confluence(&emulator)), &cancel)
+        .await
+        .expect("created");
+    let log = emulator.requests();
+    let posted = calls(&log, "POST", BASE)[0].body.clone().expect("body");
+    assert_eq!(
+        posted,
+        serde_json::json!({
+            "name": "Confluence",
+            "description": "Team wiki",
+            "fronteggIntegrationId": confluence(&emulator),
+            "authenticationType": "behalf-of-user",
+            "tools": ["pages:read", "spaces:read"],
+            "useFronteggIntegration": false,
+            "isActive": true,
+            "oauthConfigurations": {
+                "clientId": "atlassian-client-id",
+                "clientSecret": fingerprint(ATLASSIAN_SECRET)
+            }
+        })
+    );
+    assert_eq!(created.use_frontegg_integration, Some(false));
+    let tools = created.tools.expect("tools reported");
+    let read = tools
+        .iter()
+        .find(|t| t.identifier == "pages:read")
+        .expect("pages:read");
+    assert_eq!(
+        read.scopes.as_deref(),
+        Some(&["read:page:confluence".to_string()][..])
+    );
+    assert_eq!(read.name.as_deref(), Some("Read pages"));
+    assert_eq!(created.agent_ids, Some(vec![]));
+}
+
+#[tokio::test]
+async fn catalog_entry_lists_its_tools_with_their_scopes() {
+    let emulator = start().await;
+    let client = client(&emulator);
+    let cancel = CancellationToken::new();
+    let entry = client
+        .catalog_integration("Confluence", &cancel)
+        .await
+        .expect("catalog entry");
+    assert_eq!(entry.id, confluence(&emulator));
+    let tools = entry.tools.expect("tools");
+    assert_eq!(tools.len(), 11);
+    let write = tools
+        .iter()
+        .find(|t| t.identifier == "pages:write")
+        .expect("pages:write");
+    assert_eq!(
+        write.scopes,
+        Some(vec![
+            "read:page:confluence".to_string(),
+            "write:page:confluence".to_string()
+        ])
+    );
+    let log = emulator.requests();
+    assert!(
+        log.iter().any(|r| r.path
+            == format!(
+                "/app-integrations/resources/frontegg-integrations/v1/{}",
+                entry.id
+            )),
+        "{:?}",
+        summary(&log)
+    );
+}
+
+#[tokio::test]
+async fn agents_are_assigned_and_unassigned() {
+    let emulator = start().await;
+    let client = client(&emulator);
+    let cancel = CancellationToken::new();
+    let created = client
+        .create_integration(&create_body(&confluence(&emulator)), &cancel)
+        .await
+        .expect("created");
+    let agents = vec!["agent-1".to_string(), "agent-2".to_string()];
+    client
+        .assign_agents(&created.id, &agents, &cancel)
+        .await
+        .expect("assigned");
+    client
+        .unassign_agents(&created.id, &agents[..1], &cancel)
+        .await
+        .expect("unassigned");
+    emulator.clear_requests();
+    client
+        .assign_agents(&created.id, &[], &cancel)
+        .await
+        .expect("nothing to assign");
+    assert!(emulator.requests().is_empty(), "no call for no agents");
+    let held = client
+        .get_integration(&created.id, &cancel)
+        .await
+        .expect("get")
+        .expect("exists");
+    assert_eq!(held.agent_ids, Some(vec!["agent-2".to_string()]));
+    let error = client
+        .assign_agents("00000000-0000-4000-8000-000000000000", &agents, &cancel)
+        .await
+        .expect_err("gone");
+    assert!(error.is_not_found(), "{error}");
+}
+
+#[tokio::test]
+async fn paged_lists_are_read_to_the_last_page() {
+    let emulator = start().await;
+    for provider in ["jira", "slack", "github", "notion"] {
+        emulator
+            .seed_integration(ENV, serde_json::json!({"provider": provider}))
+            .expect("seeded");
+    }
+    emulator.set_page_size(Some(2));
+    let client = client(&emulator);
+    let cancel = CancellationToken::new();
+    let listed = client.list_integrations(&cancel).await.expect("list");
+    assert_eq!(listed.len(), 4);
+    let catalog = client.catalog(&cancel).await.expect("catalog");
+    assert_eq!(catalog.len(), 31);
+    let log = emulator.requests();
+    assert_eq!(calls(&log, "GET", BASE).len(), 2, "{:?}", summary(&log));
+}
+
+#[tokio::test]
+async fn answers_with_fields_missing_decode_as_not_reported() {
+    let emulator = start().await;
+    let client = client(&emulator);
+    let cancel = CancellationToken::new();
+    client
+        .create_integration(&create_body(&confluence(&emulator)), &cancel)
+        .await
+        .expect("created");
+    emulator.omit_fields(&["tools", "agentIds", "isActive", "useFronteggIntegration"]);
+    let listed = client.list_integrations(&cancel).await.expect("list");
+    assert_eq!(listed[0].tools, None);
+    assert_eq!(listed[0].agent_ids, None);
+    assert_eq!(listed[0].is_active, None);
+    assert_eq!(listed[0].use_frontegg_integration, None);
+    assert_eq!(listed[0].client_id(), Some("atlassian-client-id"));
+    emulator.omit_fields(&["tools.scopes"]);
+    let listed = client.list_integrations(&cancel).await.expect("list");
+    let tools = listed[0].tools.as_ref().expect("tools");
+    assert!(tools.iter().all(|t| t.scopes.is_none()));
+}
+
+#[tokio::test]
+async fn a_lost_create_answer_with_another_tool_set_is_a_conflict_not_an_adoption() {
+    let emulator = start().await;
+    let client = client(&emulator);
+    let cancel = CancellationToken::new();
+    let catalog_id = confluence(&emulator);
+    let mut first = create_body(&catalog_id);
+    first.tools = vec!["pages:read".to_string()];
+    client
+        .create_integration(&first, &cancel)
+        .await
+        .expect("created");
+    emulator.inject_fault(Fault::respond(
+        "POST",
+        BASE,
+        1,
+        503,
+        r#"{"errors":["busy"]}"#,
+    ));
+    let error = client
+        .create_integration(&create_body(&catalog_id), &cancel)
+        .await
+        .expect_err("someone else's integration");
+    assert!(matches!(error.kind, ErrorKind::Conflict { .. }), "{error}");
 }

@@ -8,6 +8,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::{get, patch, post, put};
 use axum::{Json, Router};
+use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
@@ -26,7 +27,7 @@ pub(crate) fn routes() -> Router<Arc<Shared>> {
         )
         .route(
             "/_emulator/environments/{env}/integrations",
-            get(list_integrations),
+            get(list_integrations).post(seed_integration),
         )
         .route(
             "/_emulator/environments/{env}/integrations/{id}",
@@ -41,6 +42,15 @@ pub(crate) fn routes() -> Router<Arc<Shared>> {
             "/_emulator/rate-limit",
             put(set_rate_limit).delete(clear_rate_limit),
         )
+        .route(
+            "/_emulator/omit-fields",
+            put(set_omitted_fields).delete(clear_omitted_fields),
+        )
+        .route(
+            "/_emulator/page-size",
+            put(set_page_size).delete(clear_page_size),
+        )
+        .route("/_emulator/catalog/{provider}/tools", get(catalog_tools))
 }
 
 fn parse<T: DeserializeOwned>(body: &Bytes) -> Result<T, ApiError> {
@@ -143,4 +153,66 @@ async fn set_rate_limit(
 async fn clear_rate_limit(State(shared): State<Arc<Shared>>) -> (StatusCode, Json<Value>) {
     shared.set_rate_limit(None);
     (StatusCode::OK, ok())
+}
+
+async fn seed_integration(
+    State(shared): State<Arc<Shared>>,
+    Path(env): Path<String>,
+    body: Bytes,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let fields: Value = parse(&body)?;
+    let id = lock(&shared.store).seed(&env, &fields)?;
+    Ok((StatusCode::CREATED, Json(json!({ "id": id }))))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OmitFieldsRequest {
+    fields: Vec<String>,
+}
+
+async fn set_omitted_fields(
+    State(shared): State<Arc<Shared>>,
+    body: Bytes,
+) -> Result<Json<Value>, ApiError> {
+    let request: OmitFieldsRequest = parse(&body)?;
+    lock(&shared.answer_shape).omit(&request.fields);
+    Ok(ok())
+}
+
+async fn clear_omitted_fields(State(shared): State<Arc<Shared>>) -> Json<Value> {
+    lock(&shared.answer_shape).omit::<&str>(&[]);
+    ok()
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct PageSizeRequest {
+    page_size: usize,
+}
+
+async fn set_page_size(
+    State(shared): State<Arc<Shared>>,
+    body: Bytes,
+) -> Result<Json<Value>, ApiError> {
+    let request: PageSizeRequest = parse(&body)?;
+    if request.page_size == 0 {
+        return Err(ApiError::invalid(vec![
+            "pageSize must be at least 1".to_string(),
+        ]));
+    }
+    lock(&shared.answer_shape).set_page_size(Some(request.page_size));
+    Ok(ok())
+}
+
+async fn clear_page_size(State(shared): State<Arc<Shared>>) -> Json<Value> {
+    lock(&shared.answer_shape).set_page_size(None);
+    ok()
+}
+
+async fn catalog_tools(
+    State(shared): State<Arc<Shared>>,
+    Path(provider): Path<String>,
+) -> Json<Value> {
+    Json(Value::Array(shared.catalog.tool_records(&provider)))
 }

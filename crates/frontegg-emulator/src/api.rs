@@ -1,10 +1,13 @@
-//! The contract's routes: vendor authentication, the integration catalog, vendor integrations.
+//! The contract's routes: vendor authentication, the integration catalog, vendor integrations
+//! and their agents. Answers pass through the [`crate::answer_shape::AnswerShape`] the admin API
+//! sets.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
 use axum::body::Bytes;
-use axum::extract::{FromRequestParts, Path, State};
+use axum::extract::{FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
 use axum::http::{Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
@@ -15,7 +18,7 @@ use serde_json::{Value, json};
 use crate::auth::authenticate;
 use crate::error::ApiError;
 use crate::server::{Shared, lock};
-use crate::store::catalog;
+use crate::store::AgentChange;
 
 pub(crate) const AUTH_PATH: &str = "/auth/vendor";
 pub(crate) const CATALOG_PATH: &str = "/app-integrations/resources/frontegg-integrations/v1";
@@ -26,6 +29,7 @@ pub(crate) fn routes() -> Router<Arc<Shared>> {
     Router::new()
         .route(AUTH_PATH, post(authenticate_vendor))
         .route(CATALOG_PATH, get(list_catalog))
+        .route(&format!("{CATALOG_PATH}/{{id}}"), get(get_catalog_entry))
         .route(
             VENDOR_INTEGRATIONS_PATH,
             get(list_integrations).post(create_integration),
@@ -33,6 +37,14 @@ pub(crate) fn routes() -> Router<Arc<Shared>> {
         .route(
             &format!("{VENDOR_INTEGRATIONS_PATH}/{{id}}"),
             patch(patch_integration).delete(delete_integration),
+        )
+        .route(
+            &format!("{VENDOR_INTEGRATIONS_PATH}/{{id}}/agents/assign"),
+            post(assign_agents),
+        )
+        .route(
+            &format!("{VENDOR_INTEGRATIONS_PATH}/{{id}}/agents/unassign"),
+            post(unassign_agents),
         )
         .fallback(not_found)
         .method_not_allowed_fallback(not_found)
@@ -87,15 +99,52 @@ async fn authenticate_vendor(
     Ok(Json(json!({ "token": token, "expiresIn": ttl })))
 }
 
-async fn list_catalog(Environment(env): Environment) -> Json<Value> {
-    Json(Value::Array(catalog(&env)))
+async fn list_catalog(
+    State(shared): State<Arc<Shared>>,
+    Environment(env): Environment,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<Json<Value>, ApiError> {
+    let shape = lock(&shared.answer_shape);
+    let entries = shared
+        .catalog
+        .lean_entries(&env)
+        .into_iter()
+        .map(|entry| shape.catalog_entry(entry))
+        .collect();
+    shape.list(entries, CATALOG_PATH, &query).map(Json)
+}
+
+async fn get_catalog_entry(
+    State(shared): State<Arc<Shared>>,
+    Environment(env): Environment,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let entry = shared
+        .catalog
+        .entry(&env, &id)
+        .ok_or_else(|| ApiError::not_found(format!("Frontegg integration {id} not found")))?;
+    Ok(Json(lock(&shared.answer_shape).catalog_entry(entry)))
 }
 
 async fn list_integrations(
     State(shared): State<Arc<Shared>>,
     Environment(env): Environment,
-) -> Json<Value> {
-    Json(Value::Array(lock(&shared.store).list(&env)))
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<Json<Value>, ApiError> {
+    let integrations = lock(&shared.store).list(&env);
+    let shape = lock(&shared.answer_shape);
+    let answers = integrations
+        .into_iter()
+        .map(|answer| shape.integration(answer))
+        .collect();
+    shape
+        .list(answers, VENDOR_INTEGRATIONS_PATH, &query)
+        .map(Json)
+}
+
+/// A vendor integration answer without the fields the admin API asked to omit.
+fn shaped(shared: &Shared, answer: Value) -> Json<Value> {
+    Json(lock(&shared.answer_shape).integration(answer))
 }
 
 async fn create_integration(
@@ -105,7 +154,7 @@ async fn create_integration(
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let body = parse_json(&body)?;
     let created = lock(&shared.store).create(&env, &body)?;
-    Ok((StatusCode::CREATED, Json(created)))
+    Ok((StatusCode::CREATED, shaped(&shared, created)))
 }
 
 async fn patch_integration(
@@ -115,7 +164,8 @@ async fn patch_integration(
     body: Bytes,
 ) -> Result<Json<Value>, ApiError> {
     let body = parse_json(&body)?;
-    lock(&shared.store).patch(&env, &id, &body).map(Json)
+    let patched = lock(&shared.store).patch(&env, &id, &body)?;
+    Ok(shaped(&shared, patched))
 }
 
 async fn delete_integration(
@@ -125,6 +175,38 @@ async fn delete_integration(
 ) -> Result<StatusCode, ApiError> {
     lock(&shared.store).delete(&env, &id)?;
     Ok(StatusCode::OK)
+}
+
+async fn assign_agents(
+    State(shared): State<Arc<Shared>>,
+    Environment(env): Environment,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Json<Value>, ApiError> {
+    change_agents(&shared, &env, &id, AgentChange::Assign, &body)
+}
+
+async fn unassign_agents(
+    State(shared): State<Arc<Shared>>,
+    Environment(env): Environment,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Json<Value>, ApiError> {
+    change_agents(&shared, &env, &id, AgentChange::Unassign, &body)
+}
+
+/// Frontegg's OpenAPI documents a bare 200 for both calls; the emulator answers the updated
+/// integration, which a client may ignore.
+fn change_agents(
+    shared: &Shared,
+    env: &str,
+    id: &str,
+    change: AgentChange,
+    body: &Bytes,
+) -> Result<Json<Value>, ApiError> {
+    let body = parse_json(body)?;
+    let updated = lock(&shared.store).change_agents(env, id, change, &body)?;
+    Ok(shaped(shared, updated))
 }
 
 /// Unknown routes answer the way Frontegg's NestJS services do.

@@ -1,10 +1,27 @@
 //! An emulator of the Frontegg management API surface that terraform-provider-frontegg uses
-//! (vendor authentication, the integration catalog, vendor integrations), for the demo and for
-//! tests. It follows the project's API contract and imports no provider code.
+//! (vendor authentication, the integration catalog, vendor integrations and their agents), for
+//! the demo and for tests. It follows version 2 of the project's API contract and imports no
+//! provider code.
 //!
 //! Start it in-process with [`Emulator::start`], or run the `frontegg-emulator` binary. Tests
 //! steer it through the in-process methods of [`Emulator`] or the admin API under `/_emulator/`:
-//! injected faults, the request log, drift, token expiry and a rate limit.
+//! injected faults, the request log, drift, portal seeds, token expiry, a rate limit, fields left
+//! out of answers and paged lists.
+//!
+//! What it holds to:
+//!
+//! - The catalog lists the contract's 31 providers, with ids stable per environment; Confluence
+//!   offers the tools of `data/confluence-tools.tsv`, the others none yet.
+//! - Request bodies are validated as strictly as Frontegg's NestJS services: a property the DTO
+//!   does not list is `400 {"errors": ["property scopes should not exist"], ...}`; a missing
+//!   required property, a wrong type, an unknown `authenticationType` or a tool the catalog entry
+//!   does not offer (`tool pages:fly is not offered by confluence`) is a 400 naming it.
+//! - Answers carry `tools` as `ToolDto`s built from the catalog (in catalog order), sorted
+//!   `agentIds`, the masked secret, and no `scopes`.
+//! - Lists are plain arrays unless paging is on; then both lists answer Frontegg's wrapper
+//!   `{"items", "_links": {"next", ...}, "_metadata": {"totalItems", "totalPages"}}`, where
+//!   `_limit` is the page size and `_offset` the 0-based page index, and `next` is absent on the
+//!   last page.
 //!
 //! Client secrets are stored only as [`fingerprint`]s; the request log and the state file hold
 //! no secret in clear.
@@ -16,22 +33,30 @@
 //! | `GET /_emulator/health` | `{"status": "ok"}` |
 //! | `POST /_emulator/faults` with a [`Fault`] / `DELETE /_emulator/faults` | inject one fault / clear all |
 //! | `GET /_emulator/requests` / `DELETE /_emulator/requests` | the [`LoggedRequest`]s / clear them |
-//! | `GET /_emulator/environments/{env}/integrations` | integrations as the API answers them |
-//! | `PATCH` / `DELETE /_emulator/environments/{env}/integrations/{id}` | drift: change or delete out of band (404 when absent) |
+//! | `GET /_emulator/environments/{env}/integrations` | integrations as the API answers them, whole ([`Emulator::integrations`]) |
+//! | `POST /_emulator/environments/{env}/integrations` with seed fields | an integration made in the portal → `201 {"id": ...}`; 400 for an unknown catalog entry, 409 when it has one ([`Emulator::seed_integration`]) |
+//! | `PATCH` / `DELETE /_emulator/environments/{env}/integrations/{id}` | drift: change or delete out of band, 404 when absent ([`Emulator::patch_integration`]) |
 //! | `GET /_emulator/environments/{env}/integrations/{id}/secret-fingerprint` | `{"fingerprint": "sha256:..."}` |
+//! | `GET /_emulator/catalog/{provider}/tools` | the catalog's tool records with their identifier ([`Emulator::catalog_tools`]) |
+//! | `PUT /_emulator/omit-fields` with `{"fields": ["agentIds", "tools.scopes", "catalog.tools.scopes"]}` / `DELETE` | drop these fields from answers / none ([`Emulator::omit_fields`]) |
+//! | `PUT /_emulator/page-size` with `{"pageSize": 2}` / `DELETE` | lists in the paged wrapper / plain arrays ([`Emulator::set_page_size`]) |
 //! | `POST /_emulator/tokens/expire` | every issued token is refused from now on |
 //! | `PUT /_emulator/rate-limit` with a [`RateLimit`] / `DELETE /_emulator/rate-limit` | turn the 429 limit on / off |
 
 mod admin;
+mod answer_shape;
 mod api;
 mod auth;
+mod catalog;
 mod config;
 mod error;
 mod faults;
 mod rate_limit;
 mod request_log;
 mod server;
+mod state_file;
 mod store;
+mod validation;
 
 use sha2::{Digest, Sha256};
 

@@ -20,13 +20,15 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::task::{JoinHandle, JoinSet};
 use tokio_util::sync::CancellationToken;
 
+use crate::answer_shape::AnswerShape;
 use crate::auth::{Tokens, random_hex};
+use crate::catalog::{Catalog, catalog_id, provider_named};
 use crate::config::EmulatorConfig;
 use crate::error::{ApiError, CODE_INVALID_BODY, CODE_RATE_LIMITED};
 use crate::faults::{Fault, FaultAction, Faults};
 use crate::rate_limit::{RateLimit, RateLimiter};
 use crate::request_log::{LoggedRequest, redact_body, redact_headers};
-use crate::store::{Store, catalog_id, rfc3339_millis};
+use crate::store::{Store, rfc3339_millis};
 use crate::{admin, api};
 
 pub(crate) const TRACE_ID_HEADER: &str = "frontegg-trace-id";
@@ -37,7 +39,9 @@ const GRACEFUL_SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(2);
 /// State shared by every request and by the [`Emulator`] handle.
 pub(crate) struct Shared {
     pub config: EmulatorConfig,
+    pub catalog: Arc<Catalog>,
     pub store: Mutex<Store>,
+    pub answer_shape: Mutex<AnswerShape>,
     pub tokens: Mutex<Tokens>,
     pub faults: Mutex<Faults>,
     pub requests: Mutex<Vec<LoggedRequest>>,
@@ -84,12 +88,18 @@ pub struct Emulator {
 impl Emulator {
     /// Binds `127.0.0.1:cfg.port` (0: a free port), loads `cfg.state_file` if it exists, and serves.
     pub async fn start(cfg: EmulatorConfig) -> std::io::Result<Emulator> {
-        let store = Store::open(cfg.state_file.clone())?;
+        let catalog = Arc::new(
+            Catalog::embedded()
+                .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?,
+        );
+        let store = Store::open(cfg.state_file.clone(), catalog.clone())?;
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, cfg.port)).await?;
         let addr = listener.local_addr()?;
         let shared = Arc::new(Shared {
             config: cfg,
+            catalog,
             store: Mutex::new(store),
+            answer_shape: Mutex::new(AnswerShape::default()),
             tokens: Mutex::new(Tokens::default()),
             faults: Mutex::new(Faults::default()),
             requests: Mutex::new(Vec::new()),
@@ -117,9 +127,14 @@ impl Emulator {
 
     /// The catalog id (`fronteggIntegrationId`) of `provider` ("confluence", ...) in an environment.
     pub fn catalog_id(&self, env_id: &str, provider: &str) -> Option<String> {
-        crate::store::CATALOG_PROVIDERS
-            .contains(&provider)
-            .then(|| catalog_id(env_id, provider))
+        provider_named(provider).map(|p| catalog_id(env_id, p))
+    }
+
+    /// The tool records `provider` offers, in catalog order, each with its `identifier`:
+    /// `{"identifier", "enabled", "name", "category", "scopes"}` (empty for a provider without
+    /// tools or an unknown one).
+    pub fn catalog_tools(&self, provider: &str) -> Vec<Value> {
+        self.shared.catalog.tool_records(provider)
     }
 
     pub fn inject_fault(&self, fault: Fault) {
@@ -139,9 +154,26 @@ impl Emulator {
         lock(&self.shared.requests).clear();
     }
 
-    /// The integrations of an environment as `GET {base}` would answer (secret masked).
+    /// The integrations of an environment as `GET {base}` answers them (secret masked), whole:
+    /// neither [`Emulator::omit_fields`] nor [`Emulator::set_page_size`] applies here.
     pub fn integrations(&self, env_id: &str) -> Vec<Value> {
         lock(&self.shared.store).list(env_id)
+    }
+
+    /// Creates an integration as if made in the portal and returns its id; `None` when `fields`
+    /// names no known catalog entry or the environment already has one for it. `fields` takes the
+    /// create properties loosely: only `provider` (`"confluence"`) or `fronteggIntegrationId` is
+    /// needed; the rest defaults to the catalog display name, every catalog tool,
+    /// `useFronteggIntegration: true` without `oauthConfigurations`, `behalf-of-user`, active,
+    /// and no agents (`agentIds` may be given).
+    pub fn seed_integration(&self, env_id: &str, fields: Value) -> Option<String> {
+        match lock(&self.shared.store).seed(env_id, &fields) {
+            Ok(id) => Some(id),
+            Err(e) => {
+                log::debug!("seed refused: {}", e.errors.join("; "));
+                None
+            }
+        }
     }
 
     /// `fingerprint(client secret)` of a stored integration.
@@ -149,7 +181,10 @@ impl Emulator {
         lock(&self.shared.store).secret_fingerprint(env_id, integration_id)
     }
 
-    /// Changes an integration out of band (drift); `false` when it does not exist.
+    /// Changes an integration out of band (drift); `false` when it does not exist. `patch` may
+    /// carry `name`, `description` (`null` clears it), `isActive`, `useFronteggIntegration`,
+    /// `authenticationType`, `tools` (identifiers, not checked against the catalog), `agentIds`
+    /// (replaces the set) and `oauthConfigurations` (either field alone; `null` removes it).
     pub fn patch_integration(&self, env_id: &str, id: &str, patch: Value) -> bool {
         lock(&self.shared.store).drift_patch(env_id, id, &patch)
     }
@@ -157,6 +192,22 @@ impl Emulator {
     /// Deletes an integration out of band (drift); `false` when it does not exist.
     pub fn delete_integration(&self, env_id: &str, id: &str) -> bool {
         lock(&self.shared.store).drift_delete(env_id, id)
+    }
+
+    /// Drops fields from the API's answers from now on, until cleared with `&[]`: a plain name
+    /// (`"agentIds"`, `"oauthConfigurations.clientSecret"`) is a field of every vendor
+    /// integration answer (list, create, patch, agents), `"tools.X"` drops `X` of each `ToolDto`
+    /// there, `"catalog.X"` drops `X` of each catalog entry, and `"catalog.tools.X"` drops `X` of
+    /// each tool record of `GET frontegg-integrations/v1/{id}`.
+    pub fn omit_fields(&self, fields: &[&str]) {
+        lock(&self.shared.answer_shape).omit(fields);
+    }
+
+    /// `Some(n)`: the vendor-integration list and the catalog list answer in Frontegg's paged
+    /// wrapper, `n` items per page unless `_limit` says otherwise (0 counts as 1); `None`: plain
+    /// arrays (the default).
+    pub fn set_page_size(&self, page_size: Option<usize>) {
+        lock(&self.shared.answer_shape).set_page_size(page_size);
     }
 
     /// Invalidates every token issued so far.

@@ -1,24 +1,22 @@
-//! Vendor integrations per environment: the catalog, the create/patch rules of the contract, and
-//! the optional state file. Client secrets are kept only as their fingerprint.
+//! Vendor integrations per environment: the create, patch and agents rules of the contract,
+//! out-of-band changes (drift, portal seeds), and the answers. Client secrets are kept only as
+//! their fingerprint.
 
-use std::collections::BTreeMap;
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+use std::sync::Arc;
 
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
-use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 use time::macros::format_description;
 
+use crate::catalog::{Catalog, catalog_id, display_name, provider_named, provider_of, stable_uuid};
 use crate::error::{ApiError, CODE_CONFLICT};
 use crate::fingerprint;
-
-/// Providers of the integration catalog.
-pub(crate) const CATALOG_PROVIDERS: [&str; 4] = ["confluence", "jira", "slack", "github"];
-
-const STATE_FILE_VERSION: u32 = 1;
+use crate::state_file;
+use crate::validation::{OAuthInput, agents_request, create_request, update_request};
 
 /// One stored vendor integration, as it is written to the state file.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -29,84 +27,95 @@ pub(crate) struct Integration {
     pub description: Option<String>,
     pub frontegg_integration_id: String,
     pub authentication_type: String,
-    pub tools: Vec<Value>,
+    /// Identifiers of the enabled tools.
+    pub tools: BTreeSet<String>,
+    pub agent_ids: BTreeSet<String>,
     pub use_frontegg_integration: bool,
     pub is_active: bool,
-    pub client_id: String,
-    pub client_secret_fingerprint: String,
-    pub scopes: Vec<String>,
+    /// `None`: no credentials of its own (an integration on Frontegg's shared app).
+    pub oauth_configurations: Option<StoredOAuth>,
     pub created_at: String,
     pub updated_at: String,
 }
 
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
-struct EnvironmentState {
-    /// In creation order.
-    integrations: Vec<Integration>,
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct StoredOAuth {
+    pub client_id: String,
+    /// `None` only after an out-of-band change that set a client id alone.
+    pub client_secret_fingerprint: Option<String>,
 }
 
-#[derive(Serialize, Deserialize)]
-struct StateFile {
-    version: u32,
-    environments: BTreeMap<String, EnvironmentState>,
+impl From<OAuthInput> for StoredOAuth {
+    fn from(input: OAuthInput) -> StoredOAuth {
+        StoredOAuth {
+            client_id: input.client_id,
+            client_secret_fingerprint: Some(input.client_secret_fingerprint),
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub(crate) struct EnvironmentState {
+    /// In creation order.
+    pub integrations: Vec<Integration>,
+}
+
+/// Which way `agents/assign` and `agents/unassign` change the set.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum AgentChange {
+    Assign,
+    Unassign,
 }
 
 pub(crate) struct Store {
     environments: BTreeMap<String, EnvironmentState>,
     state_file: Option<PathBuf>,
+    catalog: Arc<Catalog>,
 }
 
 impl Store {
     /// An empty store, or the one saved in `state_file` when that file exists.
-    pub fn open(state_file: Option<PathBuf>) -> std::io::Result<Store> {
-        let mut environments = BTreeMap::new();
-        if let Some(path) = &state_file
-            && path.exists()
-        {
-            let text = std::fs::read_to_string(path)?;
-            let saved: StateFile = serde_json::from_str(&text).map_err(|e| {
-                std::io::Error::new(
-                    std::io::ErrorKind::InvalidData,
-                    format!("{}: not an emulator state file: {e}", path.display()),
-                )
-            })?;
-            environments = saved.environments;
-        }
+    pub fn open(state_file: Option<PathBuf>, catalog: Arc<Catalog>) -> std::io::Result<Store> {
+        let environments = match &state_file {
+            Some(path) => state_file::load(path)?,
+            None => BTreeMap::new(),
+        };
         Ok(Store {
             environments,
             state_file,
+            catalog,
         })
     }
 
-    /// Writes the state file (temporary file + rename, so a crash never leaves half a file).
     fn save(&self) {
         let Some(path) = &self.state_file else {
             return;
         };
-        let state = StateFile {
-            version: STATE_FILE_VERSION,
-            environments: self.environments.clone(),
-        };
-        if let Err(e) = write_atomically(path, &state) {
+        if let Err(e) = state_file::save(path, &self.environments) {
             log::error!("could not save the state file {}: {e}", path.display());
         }
     }
 
+    /// Every integration of an environment as the API answers it, in creation order.
     pub fn list(&self, env_id: &str) -> Vec<Value> {
         self.environments
             .get(env_id)
             .map(|env| {
                 env.integrations
                     .iter()
-                    .map(|i| to_api_json(env_id, i))
+                    .map(|i| self.answer(env_id, i))
                     .collect()
             })
             .unwrap_or_default()
     }
 
     pub fn secret_fingerprint(&self, env_id: &str, id: &str) -> Option<String> {
-        self.find(env_id, id)
-            .map(|i| i.client_secret_fingerprint.clone())
+        self.find(env_id, id)?
+            .oauth_configurations
+            .as_ref()?
+            .client_secret_fingerprint
+            .clone()
     }
 
     fn find(&self, env_id: &str, id: &str) -> Option<&Integration> {
@@ -117,51 +126,77 @@ impl Store {
             .find(|i| i.id == id)
     }
 
-    fn find_mut(&mut self, env_id: &str, id: &str) -> Option<&mut Integration> {
+    fn find_mut(&mut self, env_id: &str, id: &str) -> Result<&mut Integration, ApiError> {
         self.environments
-            .get_mut(env_id)?
-            .integrations
-            .iter_mut()
-            .find(|i| i.id == id)
+            .get_mut(env_id)
+            .and_then(|env| env.integrations.iter_mut().find(|i| i.id == id))
+            .ok_or_else(|| ApiError::not_found(format!("Vendor integration {id} not found")))
     }
 
-    /// `POST {base}`: validates the body, enforces one integration per catalog entry.
+    /// `POST {base}`: a valid body, a known catalog entry, tools it offers, and one integration
+    /// per catalog entry and environment.
     pub fn create(&mut self, env_id: &str, body: &Value) -> Result<Value, ApiError> {
-        let new = validate_create(env_id, body)?;
-        let env = self.environments.entry(env_id.to_string()).or_default();
-        if let Some(existing) = env
-            .integrations
-            .iter()
-            .find(|i| i.frontegg_integration_id == new.frontegg_integration_id)
-        {
-            return Err(ApiError::new(
-                StatusCode::CONFLICT,
-                CODE_CONFLICT,
-                format!(
-                    "An integration for fronteggIntegrationId {} already exists in this environment (id {})",
-                    existing.frontegg_integration_id, existing.id
-                ),
-            ));
-        }
-        let answer = to_api_json(env_id, &new);
-        env.integrations.push(new);
-        self.save();
-        Ok(answer)
+        let request = create_request(body)?;
+        let Some(provider) = provider_of(env_id, &request.frontegg_integration_id) else {
+            return Err(ApiError::invalid(vec![format!(
+                "fronteggIntegrationId {} is not a known Frontegg integration",
+                request.frontegg_integration_id
+            )]));
+        };
+        check_offered(&self.catalog, provider, &request.tools)?;
+        self.check_no_conflict(env_id, &request.frontegg_integration_id)?;
+        let now = now_rfc3339();
+        let new = Integration {
+            id: uuid::Uuid::new_v4().to_string(),
+            name: request.name,
+            description: request.description,
+            frontegg_integration_id: request.frontegg_integration_id,
+            authentication_type: request.authentication_type,
+            tools: request.tools,
+            agent_ids: BTreeSet::new(),
+            use_frontegg_integration: request.use_frontegg_integration,
+            is_active: request.is_active,
+            oauth_configurations: Some(request.oauth.into()),
+            created_at: now.clone(),
+            updated_at: now,
+        };
+        Ok(self.insert(env_id, new))
     }
 
-    /// `PATCH {base}/{id}`: fields left out stay as they are.
+    /// `PATCH {base}/{id}`: fields left out stay as they are; `tools` replaces the set.
     pub fn patch(&mut self, env_id: &str, id: &str, body: &Value) -> Result<Value, ApiError> {
-        let Some(current) = self.find_mut(env_id, id) else {
-            return Err(ApiError::not_found(format!(
-                "Vendor integration {id} not found"
-            )));
-        };
-        let mut updated = current.clone();
-        apply_patch(&mut updated, body)?;
-        updated.updated_at = now_rfc3339();
-        *current = updated.clone();
+        let update = update_request(body)?;
+        let catalog = self.catalog.clone();
+        let current = self.find_mut(env_id, id)?;
+        if let Some(tools) = &update.tools {
+            let provider = provider_of(env_id, &current.frontegg_integration_id).unwrap_or("");
+            check_offered(&catalog, provider, tools)?;
+        }
+        if let Some(name) = update.name {
+            current.name = name;
+        }
+        if let Some(description) = update.description {
+            current.description = description;
+        }
+        if let Some(authentication_type) = update.authentication_type {
+            current.authentication_type = authentication_type;
+        }
+        if let Some(tools) = update.tools {
+            current.tools = tools;
+        }
+        if let Some(use_frontegg_integration) = update.use_frontegg_integration {
+            current.use_frontegg_integration = use_frontegg_integration;
+        }
+        if let Some(is_active) = update.is_active {
+            current.is_active = is_active;
+        }
+        if let Some(oauth) = update.oauth {
+            current.oauth_configurations = Some(oauth.into());
+        }
+        current.updated_at = now_rfc3339();
+        let updated = current.clone();
         self.save();
-        Ok(to_api_json(env_id, &updated))
+        Ok(self.answer(env_id, &updated))
     }
 
     /// `DELETE {base}/{id}`.
@@ -173,6 +208,33 @@ impl Store {
                 "Vendor integration {id} not found"
             )))
         }
+    }
+
+    /// `POST {base}/{id}/agents/assign` and `/unassign`: assigning a present agent or
+    /// unassigning an absent one changes nothing.
+    pub fn change_agents(
+        &mut self,
+        env_id: &str,
+        id: &str,
+        change: AgentChange,
+        body: &Value,
+    ) -> Result<Value, ApiError> {
+        let agent_ids = agents_request(body)?;
+        let current = self.find_mut(env_id, id)?;
+        let before = current.agent_ids.clone();
+        match change {
+            AgentChange::Assign => current.agent_ids.extend(agent_ids),
+            AgentChange::Unassign => current.agent_ids.retain(|a| !agent_ids.contains(a)),
+        }
+        let changed = current.agent_ids != before;
+        if changed {
+            current.updated_at = now_rfc3339();
+        }
+        let updated = current.clone();
+        if changed {
+            self.save();
+        }
+        Ok(self.answer(env_id, &updated))
     }
 
     /// Removes an integration and saves; `false` when it does not exist.
@@ -190,9 +252,9 @@ impl Store {
     }
 
     /// Out-of-band change (drift): applies whatever fields of `patch` it recognises, without the
-    /// API's validation. `oauthConfigurations` may carry either field alone.
+    /// API's validation (see [`apply_drift`]).
     pub fn drift_patch(&mut self, env_id: &str, id: &str, patch: &Value) -> bool {
-        let Some(current) = self.find_mut(env_id, id) else {
+        let Ok(current) = self.find_mut(env_id, id) else {
             return false;
         };
         apply_drift(current, patch);
@@ -205,314 +267,182 @@ impl Store {
     pub fn drift_delete(&mut self, env_id: &str, id: &str) -> bool {
         self.remove(env_id, id)
     }
-}
 
-fn write_atomically(path: &Path, state: &StateFile) -> std::io::Result<()> {
-    let bytes = serde_json::to_vec_pretty(state).map_err(std::io::Error::other)?;
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let file_name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "state.json".to_string());
-    let tmp = dir.join(format!(".{file_name}.{}.tmp", std::process::id()));
-    {
-        let mut file = std::fs::File::create(&tmp)?;
-        file.write_all(&bytes)?;
-        file.write_all(b"\n")?;
-        file.sync_all()?;
+    /// An integration made in the portal: `provider` or `fronteggIntegrationId` names the catalog
+    /// entry; every other field is optional and taken as drift takes it. Defaults: the catalog
+    /// display name, every catalog tool, Frontegg's shared app (`useFronteggIntegration: true`,
+    /// no credentials), `behalf-of-user`, active, no agents. Returns the new id.
+    pub fn seed(&mut self, env_id: &str, body: &Value) -> Result<String, ApiError> {
+        let Some(obj) = body.as_object() else {
+            return Err(ApiError::invalid(vec![
+                "The seed must be a JSON object".to_string(),
+            ]));
+        };
+        let provider = seed_provider(env_id, obj)?;
+        let frontegg_integration_id = catalog_id(env_id, provider);
+        self.check_no_conflict(env_id, &frontegg_integration_id)?;
+        let now = now_rfc3339();
+        let mut new = Integration {
+            id: uuid::Uuid::new_v4().to_string(),
+            name: display_name(provider).to_string(),
+            description: None,
+            frontegg_integration_id,
+            authentication_type: "behalf-of-user".to_string(),
+            tools: self
+                .catalog
+                .tools(provider)
+                .iter()
+                .map(|tool| tool.identifier.clone())
+                .collect(),
+            agent_ids: BTreeSet::new(),
+            use_frontegg_integration: true,
+            is_active: true,
+            oauth_configurations: None,
+            created_at: now.clone(),
+            updated_at: now,
+        };
+        apply_drift(&mut new, body);
+        let id = new.id.clone();
+        self.insert(env_id, new);
+        Ok(id)
     }
-    std::fs::rename(&tmp, path)
-}
 
-/// The catalog of an environment: stable ids derived from the environment id.
-pub(crate) fn catalog(env_id: &str) -> Vec<Value> {
-    CATALOG_PROVIDERS
-        .iter()
-        .map(|provider| {
-            json!({
-                "id": catalog_id(env_id, provider),
-                "provider": provider,
-                "displayName": display_name(provider),
-                "isEnabled": true,
-            })
+    fn insert(&mut self, env_id: &str, new: Integration) -> Value {
+        let answer = self.answer(env_id, &new);
+        self.environments
+            .entry(env_id.to_string())
+            .or_default()
+            .integrations
+            .push(new);
+        self.save();
+        answer
+    }
+
+    fn check_no_conflict(
+        &self,
+        env_id: &str,
+        frontegg_integration_id: &str,
+    ) -> Result<(), ApiError> {
+        let existing = self.environments.get(env_id).and_then(|env| {
+            env.integrations
+                .iter()
+                .find(|i| i.frontegg_integration_id == frontegg_integration_id)
+        });
+        match existing {
+            None => Ok(()),
+            Some(existing) => Err(ApiError::new(
+                StatusCode::CONFLICT,
+                CODE_CONFLICT,
+                format!(
+                    "An integration for fronteggIntegrationId {frontegg_integration_id} already exists in this environment (id {})",
+                    existing.id
+                ),
+            )),
+        }
+    }
+
+    /// The answer shape: the contract's VendorIntegration (tools as `ToolDto`s from the catalog,
+    /// the secret masked) plus fields clients must ignore.
+    fn answer(&self, env_id: &str, i: &Integration) -> Value {
+        let provider = provider_of(env_id, &i.frontegg_integration_id).unwrap_or("");
+        let oauth = i.oauth_configurations.as_ref().map(|oauth| {
+            let mut shown = json!({ "clientId": oauth.client_id });
+            if oauth.client_secret_fingerprint.is_some() {
+                shown["clientSecret"] = json!("********");
+            }
+            shown
+        });
+        json!({
+            "id": i.id,
+            "name": i.name,
+            "description": i.description,
+            "fronteggIntegrationId": i.frontegg_integration_id,
+            "authenticationType": i.authentication_type,
+            "agentIds": i.agent_ids,
+            "tools": self.catalog.tool_dtos(provider, &i.tools),
+            "useFronteggIntegration": i.use_frontegg_integration,
+            "isActive": i.is_active,
+            "oauthConfigurations": oauth,
+            "createdAt": i.created_at,
+            "updatedAt": i.updated_at,
+            "vendorId": stable_uuid(&["vendor", env_id]),
+            "environmentId": env_id,
+            "metadata": { "source": "frontegg-emulator", "version": 2 },
         })
-        .collect()
-}
-
-pub(crate) fn catalog_id(env_id: &str, provider: &str) -> String {
-    stable_uuid(&["catalog", env_id, provider])
-}
-
-fn display_name(provider: &str) -> String {
-    match provider {
-        "github" => "GitHub".to_string(),
-        other => {
-            let mut chars = other.chars();
-            match chars.next() {
-                Some(first) => first.to_uppercase().chain(chars).collect(),
-                None => String::new(),
-            }
-        }
     }
 }
 
-fn stable_uuid(parts: &[&str]) -> String {
-    let mut hasher = Sha256::new();
-    hasher.update(b"frontegg-emulator");
-    for part in parts {
-        hasher.update([0u8]);
-        hasher.update(part.as_bytes());
+/// An identifier the catalog entry does not offer is a 400 naming it.
+fn check_offered(
+    catalog: &Catalog,
+    provider: &str,
+    tools: &BTreeSet<String>,
+) -> Result<(), ApiError> {
+    let not_offered = catalog.not_offered(provider, tools);
+    if not_offered.is_empty() {
+        return Ok(());
     }
-    let digest = hasher.finalize();
-    let mut bytes = [0u8; 16];
-    bytes.copy_from_slice(&digest[..16]);
-    uuid::Builder::from_random_bytes(bytes)
-        .into_uuid()
-        .to_string()
+    Err(ApiError::invalid(
+        not_offered
+            .into_iter()
+            .map(|tool| format!("tool {tool} is not offered by {provider}"))
+            .collect(),
+    ))
 }
 
-pub(crate) fn now_rfc3339() -> String {
-    rfc3339_millis(OffsetDateTime::now_utc())
-}
-
-/// `2026-01-15T10:30:00.000Z`: UTC, milliseconds (truncated).
-pub(crate) fn rfc3339_millis(at: OffsetDateTime) -> String {
-    let format =
-        format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z");
-    at.to_offset(time::UtcOffset::UTC)
-        .format(&format)
-        .unwrap_or_else(|_| "1970-01-01T00:00:00.000Z".to_string())
-}
-
-/// The response shape: the contract's VendorIntegration plus fields clients must ignore.
-/// Scopes come back sorted, not in the order they were sent.
-fn to_api_json(env_id: &str, i: &Integration) -> Value {
-    let mut scopes = i.scopes.clone();
-    scopes.sort();
-    json!({
-        "id": i.id,
-        "name": i.name,
-        "description": i.description,
-        "fronteggIntegrationId": i.frontegg_integration_id,
-        "authenticationType": i.authentication_type,
-        "agentIds": [],
-        "tools": i.tools,
-        "useFronteggIntegration": i.use_frontegg_integration,
-        "isActive": i.is_active,
-        "oauthConfigurations": { "clientId": i.client_id, "clientSecret": "********" },
-        "scopes": scopes,
-        "createdAt": i.created_at,
-        "updatedAt": i.updated_at,
-        "vendorId": stable_uuid(&["vendor", env_id]),
-        "environmentId": env_id,
-        "metadata": { "source": "frontegg-emulator", "version": 1 },
-    })
-}
-
-fn as_object(body: &Value) -> Result<&Map<String, Value>, ApiError> {
-    body.as_object()
-        .ok_or_else(|| ApiError::invalid(vec!["Request body must be a JSON object".to_string()]))
-}
-
-fn required_string(
-    obj: &Map<String, Value>,
-    field: &str,
-    label: &str,
-    errors: &mut Vec<String>,
-) -> String {
-    match obj.get(field) {
-        Some(Value::String(s)) if !s.trim().is_empty() => s.clone(),
-        Some(Value::String(_)) => {
-            errors.push(format!("{label} should not be empty"));
-            String::new()
-        }
-        None | Some(Value::Null) => {
-            errors.push(format!("{label} is required"));
-            String::new()
-        }
-        Some(_) => {
-            errors.push(format!("{label} must be a string"));
-            String::new()
-        }
-    }
-}
-
-fn optional_string(
-    obj: &Map<String, Value>,
-    field: &str,
-    errors: &mut Vec<String>,
-) -> Option<String> {
-    match obj.get(field) {
-        None | Some(Value::Null) => None,
-        Some(Value::String(s)) => Some(s.clone()),
-        Some(_) => {
-            errors.push(format!("{field} must be a string"));
-            None
-        }
-    }
-}
-
-fn optional_bool(obj: &Map<String, Value>, field: &str, errors: &mut Vec<String>) -> Option<bool> {
-    match obj.get(field) {
+/// The provider a seed names by `provider` or by `fronteggIntegrationId` (both must agree).
+fn seed_provider(env_id: &str, obj: &Map<String, Value>) -> Result<&'static str, ApiError> {
+    let by_name = match obj.get("provider") {
         None => None,
-        Some(Value::Bool(b)) => Some(*b),
-        Some(_) => {
-            errors.push(format!("{field} must be a boolean value"));
-            None
-        }
-    }
-}
-
-fn string_array(value: &Value, field: &str, errors: &mut Vec<String>) -> Vec<String> {
-    match value {
-        Value::Array(items) => {
-            let mut out = Vec::with_capacity(items.len());
-            for item in items {
-                match item {
-                    Value::String(s) => out.push(s.clone()),
-                    _ => {
-                        errors.push(format!("each value in {field} must be a string"));
-                        return Vec::new();
-                    }
-                }
+        Some(Value::String(name)) => match provider_named(name) {
+            Some(provider) => Some(provider),
+            None => {
+                return Err(ApiError::invalid(vec![format!(
+                    "provider {name} is not in the catalog"
+                )]));
             }
-            out
-        }
-        _ => {
-            errors.push(format!("{field} must be an array"));
-            Vec::new()
-        }
-    }
-}
-
-/// `oauthConfigurations` with both `clientId` and `clientSecret`; returns (client id, fingerprint).
-fn oauth_configurations(value: Option<&Value>, errors: &mut Vec<String>) -> (String, String) {
-    match value {
-        None | Some(Value::Null) => {
-            errors.push("oauthConfigurations is required".to_string());
-            (String::new(), String::new())
-        }
-        Some(Value::Object(oauth)) => {
-            let client_id =
-                required_string(oauth, "clientId", "oauthConfigurations.clientId", errors);
-            let secret = required_string(
-                oauth,
-                "clientSecret",
-                "oauthConfigurations.clientSecret",
-                errors,
-            );
-            (client_id, fingerprint(&secret))
-        }
+        },
         Some(_) => {
-            errors.push("oauthConfigurations must be an object".to_string());
-            (String::new(), String::new())
-        }
-    }
-}
-
-fn validate_create(env_id: &str, body: &Value) -> Result<Integration, ApiError> {
-    let obj = as_object(body)?;
-    let mut errors = Vec::new();
-    let name = required_string(obj, "name", "name", &mut errors);
-    let description = optional_string(obj, "description", &mut errors);
-    let frontegg_integration_id = required_string(
-        obj,
-        "fronteggIntegrationId",
-        "fronteggIntegrationId",
-        &mut errors,
-    );
-    let authentication_type =
-        required_string(obj, "authenticationType", "authenticationType", &mut errors);
-    let tools = match obj.get("tools") {
-        None | Some(Value::Null) => {
-            errors.push("tools is required".to_string());
-            Vec::new()
-        }
-        Some(Value::Array(items)) => items.clone(),
-        Some(_) => {
-            errors.push("tools must be an array".to_string());
-            Vec::new()
+            return Err(ApiError::invalid(vec![
+                "provider must be a string".to_string(),
+            ]));
         }
     };
-    let use_frontegg_integration =
-        optional_bool(obj, "useFronteggIntegration", &mut errors).unwrap_or(false);
-    let is_active = optional_bool(obj, "isActive", &mut errors).unwrap_or(true);
-    let (client_id, client_secret_fingerprint) =
-        oauth_configurations(obj.get("oauthConfigurations"), &mut errors);
-    let scopes = match obj.get("scopes") {
-        None | Some(Value::Null) => Vec::new(),
-        Some(v) => string_array(v, "scopes", &mut errors),
+    let by_id = match obj.get("fronteggIntegrationId") {
+        None => None,
+        Some(value) => match value.as_str().and_then(|id| provider_of(env_id, id)) {
+            Some(provider) => Some(provider),
+            None => {
+                return Err(ApiError::invalid(vec![format!(
+                    "fronteggIntegrationId {value} is not a known Frontegg integration"
+                )]));
+            }
+        },
     };
-    if !errors.is_empty() {
-        return Err(ApiError::invalid(errors));
-    }
-    if !CATALOG_PROVIDERS
-        .iter()
-        .any(|p| catalog_id(env_id, p) == frontegg_integration_id)
-    {
-        return Err(ApiError::invalid(vec![format!(
-            "fronteggIntegrationId {frontegg_integration_id} is not a known Frontegg integration"
-        )]));
-    }
-    let now = now_rfc3339();
-    Ok(Integration {
-        id: uuid::Uuid::new_v4().to_string(),
-        name,
-        description,
-        frontegg_integration_id,
-        authentication_type,
-        tools,
-        use_frontegg_integration,
-        is_active,
-        client_id,
-        client_secret_fingerprint,
-        scopes,
-        created_at: now.clone(),
-        updated_at: now,
-    })
-}
-
-fn apply_patch(target: &mut Integration, body: &Value) -> Result<(), ApiError> {
-    let obj = as_object(body)?;
-    let mut errors = Vec::new();
-    if obj.contains_key("fronteggIntegrationId") {
-        errors.push(
-            "fronteggIntegrationId cannot be changed; delete the integration and create a new one"
-                .to_string(),
-        );
-    }
-    if obj.contains_key("name") {
-        target.name = required_string(obj, "name", "name", &mut errors);
-    }
-    if obj.contains_key("description") {
-        target.description = optional_string(obj, "description", &mut errors);
-    }
-    if let Some(active) = optional_bool(obj, "isActive", &mut errors) {
-        target.is_active = active;
-    } else if matches!(obj.get("isActive"), Some(Value::Null)) {
-        errors.push("isActive must be a boolean value".to_string());
-    }
-    if let Some(oauth) = obj.get("oauthConfigurations") {
-        let (client_id, secret_fingerprint) = oauth_configurations(Some(oauth), &mut errors);
-        target.client_id = client_id;
-        target.client_secret_fingerprint = secret_fingerprint;
-    }
-    if let Some(scopes) = obj.get("scopes") {
-        target.scopes = string_array(scopes, "scopes", &mut errors);
-    }
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(ApiError::invalid(errors))
+    match (by_name, by_id) {
+        (Some(a), Some(b)) if a != b => Err(ApiError::invalid(vec![format!(
+            "provider {a} and fronteggIntegrationId (of {b}) disagree"
+        )])),
+        (Some(provider), _) | (None, Some(provider)) => Ok(provider),
+        (None, None) => Err(ApiError::invalid(vec![
+            "provider or fronteggIntegrationId is required".to_string(),
+        ])),
     }
 }
 
+/// Drift and seeds: `name`, `description` (string or null), `isActive`,
+/// `useFronteggIntegration`, `authenticationType` (any string), `tools` (identifiers, not checked
+/// against the catalog), `agentIds` (replaces the set), `oauthConfigurations` (`null` removes it;
+/// an object sets the fields it carries). Anything else is ignored.
 fn apply_drift(target: &mut Integration, patch: &Value) {
     let Some(obj) = patch.as_object() else {
         return;
+    };
+    let strings = |value: &Vec<Value>| -> BTreeSet<String> {
+        value
+            .iter()
+            .filter_map(|s| s.as_str().map(str::to_string))
+            .collect()
     };
     if let Some(Value::String(s)) = obj.get("name") {
         target.name = s.clone();
@@ -532,20 +462,40 @@ fn apply_drift(target: &mut Integration, patch: &Value) {
         target.authentication_type = s.clone();
     }
     if let Some(Value::Array(tools)) = obj.get("tools") {
-        target.tools = tools.clone();
+        target.tools = strings(tools);
     }
-    if let Some(Value::Array(scopes)) = obj.get("scopes") {
-        target.scopes = scopes
-            .iter()
-            .filter_map(|s| s.as_str().map(str::to_string))
-            .collect();
+    if let Some(Value::Array(agents)) = obj.get("agentIds") {
+        target.agent_ids = strings(agents);
     }
-    if let Some(Value::Object(oauth)) = obj.get("oauthConfigurations") {
-        if let Some(Value::String(id)) = oauth.get("clientId") {
-            target.client_id = id.clone();
+    match obj.get("oauthConfigurations") {
+        Some(Value::Null) => target.oauth_configurations = None,
+        Some(Value::Object(oauth)) => {
+            let stored = target
+                .oauth_configurations
+                .get_or_insert_with(|| StoredOAuth {
+                    client_id: String::new(),
+                    client_secret_fingerprint: None,
+                });
+            if let Some(Value::String(id)) = oauth.get("clientId") {
+                stored.client_id = id.clone();
+            }
+            if let Some(Value::String(secret)) = oauth.get("clientSecret") {
+                stored.client_secret_fingerprint = Some(fingerprint(secret));
+            }
         }
-        if let Some(Value::String(secret)) = oauth.get("clientSecret") {
-            target.client_secret_fingerprint = fingerprint(secret);
-        }
+        _ => {}
     }
+}
+
+pub(crate) fn now_rfc3339() -> String {
+    rfc3339_millis(OffsetDateTime::now_utc())
+}
+
+/// `2026-01-15T10:30:00.000Z`: UTC, milliseconds (truncated).
+pub(crate) fn rfc3339_millis(at: OffsetDateTime) -> String {
+    let format =
+        format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z");
+    at.to_offset(time::UtcOffset::UTC)
+        .format(&format)
+        .unwrap_or_else(|_| "1970-01-01T00:00:00.000Z".to_string())
 }

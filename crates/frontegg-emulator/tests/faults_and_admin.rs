@@ -421,14 +421,14 @@ async fn drift_patch_and_delete_change_integrations_out_of_band() {
     assert!(emulator.patch_integration(
         ENV,
         &id,
-        json!({ "scopes": ["read:page:confluence"], "isActive": false, "oauthConfigurations": { "clientSecret": "changed" } })
+        json!({ "tools": ["pages:read"], "isActive": false, "oauthConfigurations": { "clientSecret": "changed" } })
     ));
     let listed: Vec<Value> = call(&emulator, &token, Method::GET, BASE, None)
         .await
         .json()
         .await
         .unwrap();
-    assert_eq!(listed[0]["scopes"], json!(["read:page:confluence"]));
+    assert_eq!(tool_identifiers(&listed[0]), ["pages:read"]);
     assert_eq!(listed[0]["isActive"], false);
     assert_eq!(
         listed[0]["oauthConfigurations"]["clientId"],

@@ -1,31 +1,10 @@
-//! The catalog and the vendor-integration calls of the contract.
+//! The vendor-integration calls of the contract: create, list, patch, delete, and their answers.
 
 mod common;
 
 use common::*;
 use reqwest::Method;
 use serde_json::{Value, json};
-
-#[tokio::test]
-async fn catalog_lists_confluence_jira_slack_and_github() {
-    let emulator = start().await;
-    let token = token(&emulator).await;
-    let response = call(&emulator, &token, Method::GET, CATALOG, None).await;
-    assert_eq!(response.status(), 200);
-    let catalog: Vec<Value> = response.json().await.unwrap();
-    let providers: Vec<&str> = catalog
-        .iter()
-        .map(|e| e["provider"].as_str().unwrap())
-        .collect();
-    for provider in ["confluence", "jira", "slack", "github"] {
-        assert!(providers.contains(&provider), "{provider} in the catalog");
-    }
-    let confluence = catalog
-        .iter()
-        .find(|e| e["provider"] == "confluence")
-        .unwrap();
-    assert_eq!(confluence["id"], json!(confluence_id(&emulator)));
-}
 
 #[tokio::test]
 async fn create_answers_201_with_the_secret_masked() {
@@ -43,7 +22,6 @@ async fn create_answers_201_with_the_secret_masked() {
     assert_eq!(created["isActive"], true);
     assert_eq!(created["useFronteggIntegration"], false);
     assert_eq!(created["agentIds"], json!([]));
-    assert_eq!(created["tools"], json!([]));
     assert_eq!(
         created["oauthConfigurations"],
         json!({ "clientId": "atlassian-client", "clientSecret": "********" })
@@ -80,18 +58,69 @@ async fn responses_carry_fields_outside_the_contract() {
 }
 
 #[tokio::test]
-async fn scopes_come_back_sorted_not_in_the_order_sent() {
+async fn tools_come_back_as_tool_dtos_in_catalog_order_and_there_is_no_scopes_field() {
     let emulator = start().await;
     let token = token(&emulator).await;
     let created = create_confluence(&emulator, &token).await;
     assert_eq!(
-        created["scopes"],
+        created["tools"],
         json!([
-            "offline_access",
-            "read:page:confluence",
-            "write:page:confluence"
+            {
+                "name": "Read pages",
+                "identifier": "pages:read",
+                "scopes": ["read:page:confluence"],
+                "category": "Pages"
+            },
+            {
+                "name": "Create and update pages",
+                "identifier": "pages:write",
+                "scopes": ["read:page:confluence", "write:page:confluence"],
+                "category": "Pages"
+            }
         ])
     );
+    assert!(created.get("scopes").is_none(), "{created}");
+    let listed: Vec<Value> = call(&emulator, &token, Method::GET, BASE, None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(listed[0].get("scopes").is_none());
+}
+
+#[tokio::test]
+async fn use_frontegg_integration_and_is_active_default_to_true() {
+    let emulator = start().await;
+    let token = token(&emulator).await;
+    let mut body = create_body(&emulator);
+    let fields = body.as_object_mut().unwrap();
+    fields.remove("useFronteggIntegration");
+    fields.remove("isActive");
+    fields.remove("description");
+    let created = create_with(&emulator, &token, body).await;
+    assert_eq!(created["useFronteggIntegration"], true);
+    assert_eq!(created["isActive"], true);
+    assert_eq!(created["description"], Value::Null);
+}
+
+#[tokio::test]
+async fn duplicate_tools_collapse() {
+    let emulator = start().await;
+    let token = token(&emulator).await;
+    let mut body = create_body(&emulator);
+    body["tools"] = json!(["spaces:read", "pages:read", "spaces:read"]);
+    let created = create_with(&emulator, &token, body).await;
+    assert_eq!(tool_identifiers(&created), ["pages:read", "spaces:read"]);
+}
+
+#[tokio::test]
+async fn an_empty_tool_list_enables_no_tool() {
+    let emulator = start().await;
+    let token = token(&emulator).await;
+    let mut body = create_body(&emulator);
+    body["tools"] = json!([]);
+    let created = create_with(&emulator, &token, body).await;
+    assert_eq!(created["tools"], json!([]));
 }
 
 #[tokio::test]
@@ -182,15 +211,19 @@ async fn patch_changes_only_the_fields_sent() {
         &token,
         Method::PATCH,
         &format!("{BASE}/{id}"),
-        Some(json!({ "name": "Wiki", "scopes": ["read:page:confluence"] })),
+        Some(json!({ "name": "Wiki" })),
     )
     .await;
     assert_eq!(response.status(), 200);
     let patched: Value = response.json().await.unwrap();
     assert_eq!(patched["name"], "Wiki");
-    assert_eq!(patched["scopes"], json!(["read:page:confluence"]));
+    assert_eq!(patched["tools"], created["tools"]);
     assert_eq!(patched["description"], created["description"]);
     assert_eq!(patched["isActive"], created["isActive"]);
+    assert_eq!(
+        patched["useFronteggIntegration"],
+        created["useFronteggIntegration"]
+    );
     assert_eq!(
         patched["oauthConfigurations"],
         created["oauthConfigurations"]
@@ -200,6 +233,50 @@ async fn patch_changes_only_the_fields_sent() {
         emulator.secret_fingerprint_of(ENV, id),
         Some(frontegg_emulator::fingerprint(ATLASSIAN_SECRET))
     );
+}
+
+#[tokio::test]
+async fn patch_tools_replaces_the_whole_set() {
+    let emulator = start().await;
+    let token = token(&emulator).await;
+    let id = create_confluence_id(&emulator, &token).await;
+    let response = call(
+        &emulator,
+        &token,
+        Method::PATCH,
+        &format!("{BASE}/{id}"),
+        Some(json!({ "tools": ["labels:read", "spaces:read"] })),
+    )
+    .await;
+    assert_eq!(response.status(), 200);
+    let patched: Value = response.json().await.unwrap();
+    assert_eq!(tool_identifiers(&patched), ["spaces:read", "labels:read"]);
+}
+
+#[tokio::test]
+async fn patch_sets_each_listed_field() {
+    let emulator = start().await;
+    let token = token(&emulator).await;
+    let id = create_confluence_id(&emulator, &token).await;
+    let response = call(
+        &emulator,
+        &token,
+        Method::PATCH,
+        &format!("{BASE}/{id}"),
+        Some(json!({
+            "description": "Docs",
+            "authenticationType": "app-to-app",
+            "useFronteggIntegration": true,
+            "isActive": false
+        })),
+    )
+    .await;
+    assert_eq!(response.status(), 200);
+    let patched: Value = response.json().await.unwrap();
+    assert_eq!(patched["description"], "Docs");
+    assert_eq!(patched["authenticationType"], "app-to-app");
+    assert_eq!(patched["useFronteggIntegration"], true);
+    assert_eq!(patched["isActive"], false);
 }
 
 #[tokio::test]
@@ -279,9 +356,9 @@ async fn patch_with_fronteggintegrationid_is_400_and_changes_nothing() {
         Some(json!({ "name": "Other", "fronteggIntegrationId": jira })),
     )
     .await;
-    assert_eq!(response.status(), 400);
-    let body: Value = response.json().await.unwrap();
-    assert!(body["errors"].to_string().contains("fronteggIntegrationId"));
+    let (status, errors) = status_and_errors(response).await;
+    assert_eq!(status, 400);
+    assert_eq!(errors, ["property fronteggIntegrationId should not exist"]);
     assert_eq!(emulator.integrations(ENV), vec![created]);
 }
 

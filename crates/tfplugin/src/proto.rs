@@ -1,4 +1,5 @@
-//! Generated protobuf and gRPC code (see `build.rs` and the vendored files in `proto/`).
+//! Generated protobuf and gRPC code (see `build.rs` and the vendored files in the
+//! repository's top-level `proto/`).
 
 /// Terraform plugin protocol 6.10 (`tfplugin6`), as shipped with Terraform v1.15.
 #[allow(

@@ -67,26 +67,60 @@ pub fn create_body(emulator: &Emulator) -> Value {
         "description": "Team wiki",
         "fronteggIntegrationId": confluence_id(emulator),
         "authenticationType": "behalf-of-user",
-        "tools": [],
+        "tools": ["pages:write", "pages:read"],
         "useFronteggIntegration": false,
         "isActive": true,
-        "oauthConfigurations": { "clientId": "atlassian-client", "clientSecret": ATLASSIAN_SECRET },
-        "scopes": ["write:page:confluence", "read:page:confluence", "offline_access"]
+        "oauthConfigurations": { "clientId": "atlassian-client", "clientSecret": ATLASSIAN_SECRET }
     })
 }
 
 /// Creates the Confluence integration and returns the answer.
 pub async fn create_confluence(emulator: &Emulator, token: &str) -> Value {
-    let response = call(
-        emulator,
-        token,
-        Method::POST,
-        BASE,
-        Some(create_body(emulator)),
-    )
-    .await;
+    create_with(emulator, token, create_body(emulator)).await
+}
+
+/// Creates an integration from `body`, expecting 201.
+pub async fn create_with(emulator: &Emulator, token: &str, body: Value) -> Value {
+    let response = call(emulator, token, Method::POST, BASE, Some(body)).await;
     assert_eq!(response.status(), 201);
     response.json().await.expect("created integration")
+}
+
+/// The status and `errors` of an answer expected to be an error.
+pub async fn status_and_errors(response: Response) -> (u16, Vec<String>) {
+    let status = response.status().as_u16();
+    let body: Value = response.json().await.expect("a JSON error body");
+    let errors = body["errors"]
+        .as_array()
+        .expect("an errors array")
+        .iter()
+        .map(|e| e.as_str().expect("string errors").to_string())
+        .collect();
+    (status, errors)
+}
+
+/// The `identifier`s of an answer's `tools`.
+pub fn tool_identifiers(answer: &Value) -> Vec<String> {
+    answer["tools"]
+        .as_array()
+        .expect("tools array")
+        .iter()
+        .map(|t| t["identifier"].as_str().expect("identifier").to_string())
+        .collect()
+}
+
+/// An admin call (no token) with an optional JSON body.
+pub async fn admin(
+    emulator: &Emulator,
+    method: Method,
+    path: &str,
+    body: Option<Value>,
+) -> Response {
+    let mut request = http().request(method, format!("{}/_emulator/{path}", emulator.base_url()));
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    request.send().await.expect("admin request is answered")
 }
 
 /// Creates the Confluence integration and returns its id.

@@ -1,0 +1,347 @@
+//! The integration catalog ("Frontegg integrations"): the 31 providers of the contract with ids
+//! stable per environment, and the tools each offers. Confluence offers the tools of
+//! `data/confluence-tools.tsv` (embedded, parsed at start); the other providers offer none.
+
+use std::collections::BTreeSet;
+
+use serde_json::{Map, Value, json};
+use sha2::{Digest, Sha256};
+
+const CONFLUENCE_TOOLS_TSV: &str = include_str!("../data/confluence-tools.tsv");
+const TSV_HEADER: [&str; 4] = ["identifier", "name", "category", "scopes"];
+
+/// Every provider of the contract, with the display name the portal gives it.
+pub(crate) const PROVIDERS: [(&str, &str); 31] = [
+    ("slack", "Slack"),
+    ("jira", "Jira"),
+    ("confluence", "Confluence"),
+    ("hubspot", "HubSpot"),
+    ("github", "GitHub"),
+    ("notion", "Notion"),
+    ("frontegg", "Frontegg"),
+    ("monday", "monday.com"),
+    ("salesforce", "Salesforce"),
+    ("intercom", "Intercom"),
+    ("stripe", "Stripe"),
+    ("gitlab", "GitLab"),
+    ("clickup", "ClickUp"),
+    ("zoom", "Zoom"),
+    ("figma", "Figma"),
+    ("google-calendar", "Google Calendar"),
+    ("google-drive", "Google Drive"),
+    ("google-sheets", "Google Sheets"),
+    ("google-docs", "Google Docs"),
+    ("gsuite", "G Suite"),
+    ("google-gmail", "Gmail"),
+    ("google-meet", "Google Meet"),
+    ("asana", "Asana"),
+    ("calendly", "Calendly"),
+    ("microsoft-teams", "Microsoft Teams"),
+    ("microsoft-outlook", "Microsoft Outlook"),
+    ("microsoft-onedrive", "Microsoft OneDrive"),
+    ("miro", "Miro"),
+    ("linkedin", "LinkedIn"),
+    ("discord", "Discord"),
+    ("pagerduty", "PagerDuty"),
+];
+
+/// One tool a catalog entry offers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct CatalogTool {
+    pub identifier: String,
+    pub name: String,
+    pub category: String,
+    pub scopes: Vec<String>,
+}
+
+impl CatalogTool {
+    /// The tool as a vendor integration answer lists it (`ToolDto`).
+    fn dto(&self) -> Value {
+        json!({
+            "name": self.name,
+            "identifier": self.identifier,
+            "scopes": self.scopes,
+            "category": self.category,
+        })
+    }
+
+    /// The tool's record in `GET frontegg-integrations/v1/{id}`.
+    fn record(&self) -> Value {
+        json!({
+            "enabled": true,
+            "name": self.name,
+            "category": self.category,
+            "scopes": self.scopes,
+        })
+    }
+}
+
+pub(crate) struct Catalog {
+    confluence: Vec<CatalogTool>,
+}
+
+impl Catalog {
+    /// The catalog with the embedded Confluence tools.
+    pub fn embedded() -> Result<Catalog, String> {
+        let confluence = parse_tools(CONFLUENCE_TOOLS_TSV)
+            .map_err(|e| format!("the embedded data/confluence-tools.tsv is invalid: {e}"))?;
+        Ok(Catalog { confluence })
+    }
+
+    /// The tools `provider` offers, in catalog order (none for a provider without tools).
+    pub fn tools(&self, provider: &str) -> &[CatalogTool] {
+        match provider {
+            "confluence" => &self.confluence,
+            _ => &[],
+        }
+    }
+
+    /// `GET frontegg-integrations/v1`: the lean entries, plus fields clients ignore.
+    pub fn lean_entries(&self, env_id: &str) -> Vec<Value> {
+        PROVIDERS
+            .iter()
+            .map(|(provider, display_name)| {
+                json!({
+                    "id": catalog_id(env_id, provider),
+                    "provider": provider,
+                    "displayName": display_name,
+                    "isEnabled": true,
+                })
+            })
+            .collect()
+    }
+
+    /// `GET frontegg-integrations/v1/{id}`: the entry with its tool records; `None` for an
+    /// unknown id.
+    pub fn entry(&self, env_id: &str, id: &str) -> Option<Value> {
+        let provider = provider_of(env_id, id)?;
+        let tools: Map<String, Value> = self
+            .tools(provider)
+            .iter()
+            .map(|tool| (tool.identifier.clone(), tool.record()))
+            .collect();
+        Some(json!({
+            "id": id,
+            "provider": provider,
+            "displayName": display_name(provider),
+            "isEnabled": true,
+            "tools": tools,
+        }))
+    }
+
+    /// The tool records of `provider` with their identifier, for tests.
+    pub fn tool_records(&self, provider: &str) -> Vec<Value> {
+        self.tools(provider)
+            .iter()
+            .map(|tool| {
+                let mut record = tool.record();
+                record["identifier"] = json!(tool.identifier);
+                record
+            })
+            .collect()
+    }
+
+    /// The identifiers among `identifiers` that `provider` does not offer, in order.
+    pub fn not_offered<'a>(
+        &self,
+        provider: &str,
+        identifiers: impl IntoIterator<Item = &'a String>,
+    ) -> Vec<&'a String> {
+        let offered = self.tools(provider);
+        identifiers
+            .into_iter()
+            .filter(|id| !offered.iter().any(|tool| &tool.identifier == *id))
+            .collect()
+    }
+
+    /// `ToolDto`s of the enabled `identifiers`: catalog tools in catalog order, then identifiers
+    /// the catalog does not know (only out-of-band changes make those) with neither scopes nor
+    /// category, since nothing is known about them.
+    pub fn tool_dtos(&self, provider: &str, identifiers: &BTreeSet<String>) -> Vec<Value> {
+        let offered = self.tools(provider);
+        let known = offered
+            .iter()
+            .filter(|tool| identifiers.contains(&tool.identifier))
+            .map(CatalogTool::dto);
+        let unknown = identifiers
+            .iter()
+            .filter(|id| !offered.iter().any(|tool| &tool.identifier == *id))
+            .map(|id| json!({ "name": id, "identifier": id }));
+        known.chain(unknown).collect()
+    }
+}
+
+/// The `fronteggIntegrationId` of `provider` in an environment (whether or not it is a provider).
+pub(crate) fn catalog_id(env_id: &str, provider: &str) -> String {
+    stable_uuid(&["catalog", env_id, provider])
+}
+
+/// The provider whose catalog id in `env_id` is `id`.
+pub(crate) fn provider_of(env_id: &str, id: &str) -> Option<&'static str> {
+    PROVIDERS
+        .iter()
+        .map(|(provider, _)| *provider)
+        .find(|provider| catalog_id(env_id, provider) == id)
+}
+
+/// `name` as one of the contract's providers.
+pub(crate) fn provider_named(name: &str) -> Option<&'static str> {
+    PROVIDERS
+        .iter()
+        .map(|(provider, _)| *provider)
+        .find(|provider| *provider == name)
+}
+
+pub(crate) fn display_name(provider: &str) -> &'static str {
+    PROVIDERS
+        .iter()
+        .find(|(p, _)| *p == provider)
+        .map(|(_, name)| *name)
+        .unwrap_or("Integration")
+}
+
+/// A UUID-shaped id derived from `parts`: the same parts give the same id on every start.
+pub(crate) fn stable_uuid(parts: &[&str]) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update(b"frontegg-emulator");
+    for part in parts {
+        hasher.update([0u8]);
+        hasher.update(part.as_bytes());
+    }
+    let digest = hasher.finalize();
+    let mut bytes = [0u8; 16];
+    bytes.copy_from_slice(&digest[..16]);
+    uuid::Builder::from_random_bytes(bytes)
+        .into_uuid()
+        .to_string()
+}
+
+/// Parses a tool table: `#` comment lines, the header `identifier name category scopes`, then one
+/// tab-separated row per tool with comma-separated scopes.
+fn parse_tools(text: &str) -> Result<Vec<CatalogTool>, String> {
+    let mut rows = text
+        .lines()
+        .enumerate()
+        .map(|(index, line)| (index + 1, line.trim_end_matches('\r')))
+        .filter(|(_, line)| !line.trim().is_empty() && !line.starts_with('#'));
+    match rows.next() {
+        Some((_, header)) if header.split('\t').eq(TSV_HEADER) => {}
+        Some((number, _)) => {
+            return Err(format!(
+                "line {number}: the header must be {}",
+                TSV_HEADER.join(" TAB ")
+            ));
+        }
+        None => return Err("no header and no tools".to_string()),
+    }
+    let mut tools: Vec<CatalogTool> = Vec::new();
+    for (number, line) in rows {
+        let fields: Vec<&str> = line.split('\t').map(str::trim).collect();
+        let [identifier, name, category, scopes] = fields[..] else {
+            return Err(format!(
+                "line {number}: expected 4 tab-separated fields, found {}",
+                fields.len()
+            ));
+        };
+        if identifier.is_empty() || name.is_empty() {
+            return Err(format!(
+                "line {number}: the identifier and the name must not be empty"
+            ));
+        }
+        if tools.iter().any(|tool| tool.identifier == identifier) {
+            return Err(format!("line {number}: tool {identifier} is listed twice"));
+        }
+        tools.push(CatalogTool {
+            identifier: identifier.to_string(),
+            name: name.to_string(),
+            category: category.to_string(),
+            scopes: scopes
+                .split(',')
+                .map(str::trim)
+                .filter(|scope| !scope.is_empty())
+                .map(str::to_string)
+                .collect(),
+        });
+    }
+    Ok(tools)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_embedded_confluence_table_parses() {
+        let catalog = Catalog::embedded().unwrap();
+        let tools = catalog.tools("confluence");
+        assert_eq!(tools.len(), 11);
+        assert_eq!(
+            tools[1],
+            CatalogTool {
+                identifier: "pages:write".into(),
+                name: "Create and update pages".into(),
+                category: "Pages".into(),
+                scopes: vec![
+                    "read:page:confluence".into(),
+                    "write:page:confluence".into()
+                ],
+            }
+        );
+        assert!(catalog.tools("jira").is_empty());
+    }
+
+    #[test]
+    fn a_row_with_missing_fields_is_refused_with_its_line() {
+        let error = parse_tools("# c\nidentifier\tname\tcategory\tscopes\na:b\tA\n").unwrap_err();
+        assert_eq!(error, "line 3: expected 4 tab-separated fields, found 2");
+    }
+
+    #[test]
+    fn a_wrong_header_is_refused() {
+        let error = parse_tools("id\tname\n").unwrap_err();
+        assert!(error.starts_with("line 1: the header must be"), "{error}");
+    }
+
+    #[test]
+    fn a_tool_listed_twice_is_refused() {
+        let text = "identifier\tname\tcategory\tscopes\na\tA\tC\ts\na\tA\tC\ts\n";
+        assert_eq!(
+            parse_tools(text).unwrap_err(),
+            "line 3: tool a is listed twice"
+        );
+    }
+
+    #[test]
+    fn catalog_ids_are_stable_and_differ_per_environment() {
+        assert_eq!(
+            catalog_id("env-a", "confluence"),
+            catalog_id("env-a", "confluence")
+        );
+        assert_ne!(
+            catalog_id("env-a", "confluence"),
+            catalog_id("env-b", "confluence")
+        );
+        let id = catalog_id("env-a", "pagerduty");
+        assert_eq!(provider_of("env-a", &id), Some("pagerduty"));
+        assert_eq!(provider_of("env-b", &id), None);
+    }
+
+    #[test]
+    fn unknown_identifiers_come_last_without_scopes() {
+        let catalog = Catalog::embedded().unwrap();
+        let enabled: BTreeSet<String> = ["zz:custom", "spaces:read", "pages:read"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let dtos = catalog.tool_dtos("confluence", &enabled);
+        let identifiers: Vec<&str> = dtos
+            .iter()
+            .map(|d| d["identifier"].as_str().unwrap())
+            .collect();
+        assert_eq!(identifiers, ["pages:read", "spaces:read", "zz:custom"]);
+        assert_eq!(
+            dtos[2],
+            json!({ "name": "zz:custom", "identifier": "zz:custom" })
+        );
+    }
+}
