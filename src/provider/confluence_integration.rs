@@ -419,6 +419,42 @@ fn tools_exceeding_grant(req: &ApplyRequest, answer: &VendorIntegration) -> Opti
     )
 }
 
+/// Switches off again the tools that Frontegg's answer shows to need more than `scopes` (when
+/// the plan left `tools` to the answer); returns the integration as Frontegg then holds it.
+async fn trim_tools(
+    client: &Client,
+    req: &ApplyRequest,
+    integration: VendorIntegration,
+    known: &mut Value,
+    cancel: &CancellationToken,
+    diags: &mut Diagnostics,
+) -> VendorIntegration {
+    let Some(fitting) = tools_exceeding_grant(req, &integration) else {
+        return integration;
+    };
+    let patch = PatchVendorIntegration {
+        tools: Some(fitting.clone()),
+        ..Default::default()
+    };
+    match client
+        .update_integration(&integration.id, &patch, cancel)
+        .await
+    {
+        Ok(updated) => {
+            known.set_attr(TOOLS, string_set_value(&fitting));
+            updated
+        }
+        Err(e) => {
+            client_error(
+                diags,
+                "Cannot switch off the Confluence tools that need more than `scopes`",
+                &e,
+            );
+            integration
+        }
+    }
+}
+
 /// The agents to assign and to unassign so that exactly the configured ones are assigned
 /// (nothing when `agent_ids` is not configured).
 fn agent_changes(req: &ApplyRequest, current: Option<&[String]>) -> (Vec<String>, Vec<String>) {
@@ -724,7 +760,7 @@ impl Resource for ConfluenceIntegration {
         };
         let mut known = planned.clone();
         known.set_attr(TOOLS, string_set_value(&body.tools));
-        let mut created = match client.create_integration(&body, cancel).await {
+        let created = match client.create_integration(&body, cancel).await {
             Ok(created) => created,
             Err(e) => {
                 match e.kind() {
@@ -738,23 +774,7 @@ impl Resource for ConfluenceIntegration {
             }
         };
         log::info!("created Confluence integration {}", created.id);
-        if let Some(fitting) = tools_exceeding_grant(req, &created) {
-            let patch = PatchVendorIntegration {
-                tools: Some(fitting.clone()),
-                ..Default::default()
-            };
-            match client.update_integration(&created.id, &patch, cancel).await {
-                Ok(updated) => {
-                    known.set_attr(TOOLS, string_set_value(&fitting));
-                    created = updated;
-                }
-                Err(e) => client_error(
-                    diags,
-                    "Cannot switch off the Confluence tools that need more than `scopes`",
-                    &e,
-                ),
-            }
-        }
+        let created = trim_tools(&client, req, created, &mut known, cancel, diags).await;
         converge_agents(&client, req, created, &known, cancel, diags).await
     }
 
@@ -845,6 +865,7 @@ impl Resource for ConfluenceIntegration {
         };
         match current {
             Ok(Some(current)) => {
+                let current = trim_tools(&client, req, current, &mut known, cancel, diags).await;
                 converge_agents(&client, req, current, &known, cancel, diags).await
             }
             Ok(None) => {
