@@ -18,6 +18,13 @@ const PROTOS: [&str; 4] = [
     "grpc_broker.proto",
 ];
 
+const REDACTED_DEBUG: [&str; 4] = [
+    ".tfplugin6.DynamicValue",
+    ".tfplugin6.RawState",
+    ".tfplugin6.ReadStateBytes.Response",
+    ".tfplugin6.WriteStateBytes.RequestChunk",
+];
+
 fn main() -> Result<(), Box<dyn Error>> {
     let dir = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR")?).join(PROTO_DIR);
     for proto in PROTOS {
@@ -33,6 +40,9 @@ fn main() -> Result<(), Box<dyn Error>> {
         // No `connect()` helpers: they need tonic's `channel` feature, which only
         // tests enable. Clients are built with `XClient::new(channel)`.
         .build_transport(false)
+        // Messages that carry configuration or state values get a `Debug` without the
+        // values (see `src/proto.rs`): they may hold secrets.
+        .skip_debug(REDACTED_DEBUG)
         .compile_fds(fds)?;
     Ok(())
 }

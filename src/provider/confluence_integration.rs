@@ -267,22 +267,62 @@ fn client_error(diags: &mut Diagnostics, summary: &str, error: &frontegg_client:
     diags.error(summary, error.to_string());
 }
 
-/// The error for a second Confluence integration, with the commands that adopt the
-/// existing one.
+/// The error for a create that meets an integration of Confluence already there (a 409), or
+/// that Frontegg made without saying which it is: the commands that adopt it. An integration
+/// already there that holds everything this create asks for is taken as the one Terraform is
+/// replacing with `create_before_destroy` (Terraform creates the replacement while the
+/// original exists, and at that point tells the provider nothing about the original): the
+/// error then says how to replace it instead.
 fn conflict_error(
     diags: &mut Diagnostics,
     existing_id: Option<&str>,
     error: &frontegg_client::Error,
 ) {
     let (which, import_id) = match existing_id {
-        Some(id) => (format!("(id {id})"), id),
+        Some(id) => (format!(" (id {id})"), id),
         None => (String::new(), IMPORT_BY_PROVIDER),
     };
+    let unidentified = matches!(error.kind(), ErrorKind::CreatedUnidentified { .. });
+    if let (false, true, Some(id)) = (unidentified, error.existing_matches_request(), existing_id) {
+        diags.error(
+            "Confluence integration cannot be replaced before it is destroyed",
+            format!(
+                "This Frontegg environment already holds a Confluence integration with these \
+                 settings (id {id}), and an environment holds only one Confluence integration, \
+                 so it cannot be replaced before it is destroyed, as `create_before_destroy` \
+                 asks. Nothing was changed in Frontegg. To replace it, remove \
+                 `create_before_destroy = true` from the resource's lifecycle block and run\n\n\
+                 \x20 terraform apply -replace={TYPE_NAME}.<name>\n\n\
+                 so that Terraform destroys it before it creates the new one (<name> is this \
+                 resource's name in your configuration). If no resource in your state holds \
+                 integration {id} (it was created outside this configuration), import that \
+                 integration into this resource instead of creating one. Frontegg said: {error}"
+            ),
+        );
+        return;
+    }
+    let (summary, lead) = if unidentified {
+        (
+            "Confluence integration created but not identified",
+            format!(
+                "Frontegg created the Confluence integration, but neither its answer nor its \
+                 list of integrations identifies it{which}, so it is not in the state yet. Adopt \
+                 it instead of creating another:"
+            ),
+        )
+    } else {
+        (
+            "Confluence integration already exists",
+            format!(
+                "This Frontegg environment already has a Confluence integration{which}, and an \
+                 environment holds only one. Adopt it instead of creating another:"
+            ),
+        )
+    };
     diags.error(
-        "Confluence integration already exists",
+        summary,
         format!(
-            "This Frontegg environment already has a Confluence integration {which}, and an \
-             environment holds only one. Adopt it instead of creating another: import it with\n\n\
+            "{lead} import it with\n\n\
              \x20 terraform import {TYPE_NAME}.<name> {import_id}\n\n\
              or, with Terraform 1.5 and later, an import block (then run terraform apply):\n\n\
              \x20 import {{\n\
@@ -724,7 +764,8 @@ impl Resource for ConfluenceIntegration {
             Ok(created) => created,
             Err(e) => {
                 match e.kind() {
-                    ErrorKind::Conflict { existing_id } => {
+                    ErrorKind::Conflict { existing_id }
+                    | ErrorKind::CreatedUnidentified { existing_id } => {
                         conflict_error(diags, existing_id.as_deref(), &e)
                     }
                     _ => client_error(diags, "Cannot create the Confluence integration", &e),

@@ -27,3 +27,4 @@ pub use resource::{
 };
 pub use schema::{Attribute, Block, Parameter, Schema, Signature};
 pub use server::{InvalidSchemas, ProviderService};
+pub use transport::listener::PluginAddr;
