@@ -4,6 +4,7 @@
 pub mod proto;
 
 pub mod diag;
+pub mod model;
 pub mod resource;
 pub mod schema;
 pub mod server;
@@ -22,7 +23,8 @@ pub use serve::{
 pub use async_trait::async_trait;
 pub use diag::{Diagnostic, Diagnostics, Severity};
 pub use resource::{
-    ApplyRequest, ClientCapabilities, Context, DataSource, PlanRequest, Provider, Resource,
+    ApplyRequest, ClientCapabilities, Context, DataSource, MoveSource, PlanRequest, Provider,
+    Resource,
 };
 pub use schema::{Attribute, Block, Schema};
 pub use server::{InvalidSchemas, ProviderService};

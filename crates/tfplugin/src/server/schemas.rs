@@ -40,7 +40,7 @@ fn server_capabilities() -> pb::ServerCapabilities {
     pb::ServerCapabilities {
         plan_destroy: true,
         get_provider_schema_optional: false,
-        move_resource_state: false,
+        move_resource_state: true,
         generate_resource_config: false,
     }
 }
