@@ -6,6 +6,9 @@
 
 mod confluence_integration;
 mod confluence_integration_data_source;
+mod integration;
+mod integration_catalog_data_source;
+mod mcp_integration;
 pub mod scopes;
 mod tools;
 
@@ -15,12 +18,15 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use frontegg_client::{Client, ClientConfig, Region, Secret};
 use tfplugin::diag::Diagnostics;
+use tfplugin::model::{Typed, TypedData};
 use tfplugin::schema::{Attribute, Block, Schema};
 use tfplugin::{Context, DataSource, Provider, Resource};
 use tfvalue::{AttributePath, Type, Value};
 
 pub use confluence_integration::ConfluenceIntegration;
 pub use confluence_integration_data_source::ConfluenceIntegrationDataSource;
+pub use integration_catalog_data_source::IntegrationCatalogDataSource;
+pub use mcp_integration::McpIntegration;
 
 /// One provider setting: its attribute and the environment variables read when the
 /// attribute is not set (first non-empty wins).
@@ -283,11 +289,17 @@ impl Provider for FronteggProvider {
     }
 
     fn resources(&self) -> Vec<Arc<dyn Resource>> {
-        vec![Arc::new(ConfluenceIntegration)]
+        vec![
+            Arc::new(Typed(ConfluenceIntegration)),
+            Arc::new(Typed(McpIntegration)),
+        ]
     }
 
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
-        vec![Arc::new(ConfluenceIntegrationDataSource)]
+        vec![
+            Arc::new(TypedData(ConfluenceIntegrationDataSource)),
+            Arc::new(TypedData(IntegrationCatalogDataSource)),
+        ]
     }
 }
 
