@@ -35,17 +35,35 @@ fn root() -> PathBuf {
 
 fn pages() -> Vec<Page> {
     let provider = terraform_provider_frontegg::provider();
-    let resource = provider
-        .resources()
-        .into_iter()
-        .find(|r| r.type_name() == "frontegg_confluence_integration")
-        .expect("resource registered");
-    let data_source = provider
-        .data_sources()
-        .into_iter()
-        .find(|d| d.type_name() == "frontegg_confluence_integration")
-        .expect("data source registered");
+    let resource_named = |name: &str| {
+        provider
+            .resources()
+            .into_iter()
+            .find(|r| r.type_name() == name)
+            .expect("resource registered")
+    };
+    let data_source_named = |name: &str| {
+        provider
+            .data_sources()
+            .into_iter()
+            .find(|d| d.type_name() == name)
+            .expect("data source registered")
+    };
+    let resource = resource_named("frontegg_confluence_integration");
+    let data_source = data_source_named("frontegg_confluence_integration");
+    let mcp = resource_named("frontegg_mcp_integration");
+    let catalog = data_source_named("frontegg_integration_catalog");
     vec![
+        Page {
+            path: "docs/resources/mcp_integration.md",
+            schema: mcp.schema(),
+            identity: mcp.identity_schema(),
+        },
+        Page {
+            path: "docs/data-sources/integration_catalog.md",
+            schema: catalog.schema(),
+            identity: None,
+        },
         Page {
             path: "docs/index.md",
             schema: provider.schema(),
