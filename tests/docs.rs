@@ -1,11 +1,17 @@
-//! The documentation in `docs/` (Terraform Registry layout) is checked against the code:
+//! The documentation in `docs/` (Terraform Registry layout) is checked against the code,
+//! with the names and the page layout of `tfplugindocs`:
 //!
-//! * each page's `## Schema` section is rendered from the schema's attribute descriptions;
+//! * each page ends with generated sections: `## Schema`, rendered from the schema's
+//!   attribute descriptions, and for a resource `## Import`, rendered from
+//!   `examples/resources/<type>/import-by-identity.tf` (with the identity schema),
+//!   `import-by-string-id.tf` and `import.sh`;
 //! * each fenced block after an `<!-- example: PATH -->` marker is the file at PATH
-//!   (from `examples/`).
+//!   (from `examples/`);
+//! * the frontmatter holds only what the Registry reads: `page_title`, and `subcategory`
+//!   except on the provider's index page.
 //!
-//! The prose around them is written by hand. The test fails when a page disagrees; run
-//! `UPDATE_DOCS=1 cargo test --test docs` to rewrite the generated parts.
+//! The prose before the generated sections is written by hand. The test fails when a page
+//! disagrees; run `UPDATE_DOCS=1 cargo test --test docs` to rewrite the generated parts.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -15,6 +21,8 @@ use tfvalue::Type;
 
 const WRITE_ONLY_LINK: &str =
     "https://developer.hashicorp.com/terraform/language/resources/ephemeral#write-only-arguments";
+const IMPORT_BLOCK_LINK: &str = "https://developer.hashicorp.com/terraform/language/import";
+const IMPORT_COMMAND_LINK: &str = "https://developer.hashicorp.com/terraform/cli/commands/import";
 const EXAMPLE_MARKER: &str = "<!-- example: ";
 /// The example folders of the Registry layout: every file in them belongs in the docs.
 const DOCUMENTED_EXAMPLES: [&str; 3] = [
@@ -23,10 +31,48 @@ const DOCUMENTED_EXAMPLES: [&str; 3] = [
     "examples/data-sources",
 ];
 
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Provider,
+    Resource,
+    DataSource,
+}
+
 struct Page {
     path: &'static str,
+    kind: Kind,
+    /// The resource or data source type name (the provider's name for the index page).
+    name: &'static str,
     schema: Schema,
     identity: Option<Schema>,
+}
+
+impl Page {
+    /// The example folder of the page in tfplugindocs' layout.
+    fn examples_dir(&self) -> String {
+        match self.kind {
+            Kind::Provider => "examples/provider".to_string(),
+            Kind::Resource => format!("examples/resources/{}", self.name),
+            Kind::DataSource => format!("examples/data-sources/{}", self.name),
+        }
+    }
+
+    /// The example files tfplugindocs expects for the page.
+    fn expected_examples(&self) -> Vec<String> {
+        let dir = self.examples_dir();
+        let names: &[&str] = match self.kind {
+            Kind::Provider => &["provider.tf"],
+            Kind::Resource if self.identity.is_some() => &[
+                "resource.tf",
+                "import.sh",
+                "import-by-string-id.tf",
+                "import-by-identity.tf",
+            ],
+            Kind::Resource => &["resource.tf", "import.sh", "import-by-string-id.tf"],
+            Kind::DataSource => &["data-source.tf"],
+        };
+        names.iter().map(|n| format!("{dir}/{n}")).collect()
+    }
 }
 
 fn root() -> PathBuf {
@@ -55,28 +101,38 @@ fn pages() -> Vec<Page> {
     let catalog = data_source_named("frontegg_integration_catalog");
     vec![
         Page {
-            path: "docs/resources/mcp_integration.md",
-            schema: mcp.schema(),
-            identity: mcp.identity_schema(),
-        },
-        Page {
-            path: "docs/data-sources/integration_catalog.md",
-            schema: catalog.schema(),
-            identity: None,
-        },
-        Page {
             path: "docs/index.md",
+            kind: Kind::Provider,
+            name: "frontegg",
             schema: provider.schema(),
             identity: None,
         },
         Page {
             path: "docs/resources/confluence_integration.md",
+            kind: Kind::Resource,
+            name: "frontegg_confluence_integration",
             schema: resource.schema(),
             identity: resource.identity_schema(),
         },
         Page {
             path: "docs/data-sources/confluence_integration.md",
+            kind: Kind::DataSource,
+            name: "frontegg_confluence_integration",
             schema: data_source.schema(),
+            identity: None,
+        },
+        Page {
+            path: "docs/resources/mcp_integration.md",
+            kind: Kind::Resource,
+            name: "frontegg_mcp_integration",
+            schema: mcp.schema(),
+            identity: mcp.identity_schema(),
+        },
+        Page {
+            path: "docs/data-sources/integration_catalog.md",
+            kind: Kind::DataSource,
+            name: "frontegg_integration_catalog",
+            schema: catalog.schema(),
             identity: None,
         },
     ]
@@ -134,7 +190,7 @@ fn render_group<'a>(
 }
 
 /// The `## Schema` section, as tfplugindocs lays it out.
-fn render_schema(schema: &Schema, identity: Option<&Schema>) -> String {
+fn render_schema(schema: &Schema) -> String {
     let mut out = String::from("## Schema\n");
     let attributes = &schema.block.attributes;
     render_group(
@@ -152,27 +208,114 @@ fn render_schema(schema: &Schema, identity: Option<&Schema>) -> String {
         "### Read-Only",
         attributes.iter().filter(|a| a.computed && !a.optional),
     );
-    if let Some(identity) = identity {
-        render_group(
-            &mut out,
-            "### Identity (Terraform 1.12 and later)",
-            identity.block.attributes.iter(),
-        );
-    }
     out
 }
 
-/// `page` with its `## Schema` section (up to the next `## ` heading) replaced.
-fn with_schema(page: &str, schema_section: &str) -> String {
+/// A fenced example block behind its marker (filled in by [`with_examples`]).
+fn example_block(out: &mut String, language: &str, path: &str) {
+    let _ = write!(out, "\n{EXAMPLE_MARKER}{path} -->\n```{language}\n```\n");
+}
+
+/// The `## Import` section of a resource page, as tfplugindocs' default resource template
+/// lays it out: identity (with the identity schema), then id, then the import command,
+/// each for the files of [`Page::expected_examples`] that exist. `None` without any.
+fn render_import(page: &Page, root: &Path) -> Option<String> {
+    let dir = page.examples_dir();
+    let file = |name: &str| {
+        let path = format!("{dir}/{name}");
+        root.join(&path).is_file().then_some(path)
+    };
+    let (identity_file, id_file, command_file) = (
+        file("import-by-identity.tf"),
+        file("import-by-string-id.tf"),
+        file("import.sh"),
+    );
+    if identity_file.is_none() && id_file.is_none() && command_file.is_none() {
+        return None;
+    }
+    let mut out = String::from("## Import\n\nImport is supported using the following syntax:\n");
+    if let Some(path) = identity_file {
+        let _ = writeln!(
+            out,
+            "\nIn Terraform v1.12.0 and later, the [`import` block]({IMPORT_BLOCK_LINK}) can be \
+             used with the `identity` attribute, for example:"
+        );
+        example_block(&mut out, "terraform", &path);
+        let identity = page
+            .identity
+            .as_ref()
+            .unwrap_or_else(|| panic!("{path}: the resource declares no identity"));
+        out.push_str("\n### Identity Schema\n");
+        let attributes = &identity.block.attributes;
+        render_group(
+            &mut out,
+            "#### Required",
+            attributes.iter().filter(|a| a.required),
+        );
+        render_group(
+            &mut out,
+            "#### Optional",
+            attributes.iter().filter(|a| a.optional),
+        );
+    }
+    if let Some(path) = id_file {
+        let _ = writeln!(
+            out,
+            "\nIn Terraform v1.5.0 and later, the [`import` block]({IMPORT_BLOCK_LINK}) can be \
+             used with the `id` attribute, for example:"
+        );
+        example_block(&mut out, "terraform", &path);
+    }
+    if let Some(path) = command_file {
+        let _ = writeln!(
+            out,
+            "\nThe [`terraform import` command]({IMPORT_COMMAND_LINK}) can be used, for example:"
+        );
+        example_block(&mut out, "shell", &path);
+    }
+    Some(out)
+}
+
+/// `page` with everything from its `## Schema` heading on replaced by `generated`.
+fn with_generated(page: &str, generated: &str) -> String {
     let Some(start) = page.find("\n## Schema\n").map(|i| i + 1) else {
         panic!("the page has no `## Schema` section");
     };
-    let end = page[start + 1..]
-        .find("\n## ")
-        .map_or(page.len(), |i| start + 1 + i + 1);
-    let rest = &page[end..];
-    let separator = if rest.is_empty() { "" } else { "\n" };
-    format!("{}{schema_section}{separator}{rest}", &page[..start])
+    format!("{}{generated}", &page[..start])
+}
+
+/// The keys of the page's YAML frontmatter (panics without one).
+fn frontmatter_keys(page: &str) -> Vec<String> {
+    let body = page
+        .strip_prefix("---\n")
+        .and_then(|rest| rest.split_once("\n---\n"))
+        .map(|(front, _)| front)
+        .expect("the page starts with a `---` frontmatter block");
+    body.lines()
+        .filter(|line| !line.starts_with([' ', '\t']) && !line.trim().is_empty())
+        .filter_map(|line| line.split_once(':').map(|(key, _)| key.trim().to_string()))
+        .collect()
+}
+
+/// Fails unless the frontmatter holds what the Registry reads and nothing else.
+fn check_frontmatter(page: &Page, text: &str) {
+    let allowed: &[&str] = match page.kind {
+        Kind::Provider => &["page_title"],
+        Kind::Resource | Kind::DataSource => &["page_title", "subcategory"],
+    };
+    let keys = frontmatter_keys(text);
+    for key in &keys {
+        assert!(
+            allowed.contains(&key.as_str()),
+            "{}: frontmatter key `{key}` is not one the Registry reads (allowed: {allowed:?})",
+            page.path
+        );
+    }
+    assert!(
+        keys.iter().any(|k| k == "page_title"),
+        "{}: the frontmatter has no page_title",
+        page.path
+    );
 }
 
 /// `page` with the fenced block after each example marker replaced by the example file.
@@ -216,8 +359,13 @@ fn docs_agree_with_the_schema_and_the_examples() {
     for page in pages() {
         let path = root.join(page.path);
         let current = std::fs::read_to_string(&path).expect(page.path);
-        let schema_section = render_schema(&page.schema, page.identity.as_ref());
-        let expected = with_examples(&with_schema(&current, &schema_section), &root);
+        check_frontmatter(&page, &current);
+        let mut generated = render_schema(&page.schema);
+        if let Some(import) = render_import(&page, &root) {
+            generated.push('\n');
+            generated.push_str(&import);
+        }
+        let expected = with_examples(&with_generated(&current, &generated), &root);
         all_docs.push_str(&expected);
         if expected != current {
             if update {
@@ -232,6 +380,20 @@ fn docs_agree_with_the_schema_and_the_examples() {
         stale.is_empty(),
         "out of date: {stale:?}. Run `UPDATE_DOCS=1 cargo test --test docs` and review the diff."
     );
+}
+
+#[test]
+fn examples_are_named_as_tfplugindocs_expects() {
+    let root = root();
+    for page in pages() {
+        for example in page.expected_examples() {
+            assert!(
+                root.join(&example).is_file(),
+                "{}: {example} is missing (tfplugindocs reads the examples by these names)",
+                page.path
+            );
+        }
+    }
 }
 
 #[test]
@@ -283,14 +445,20 @@ fn check_every_example_is_shown(root: &Path, docs: &str) {
 }
 
 #[test]
-fn schema_section_replacement_keeps_the_following_sections() {
-    let page = "# T\n\nprose\n\n## Schema\n\nold\n\n## Import\n\nmore\n";
+fn generated_sections_replace_the_page_from_the_schema_heading_on() {
+    let page = "# T\n\nprose\n\n## Schema\n\nold\n\n## Import\n\nold import\n";
     assert_eq!(
-        with_schema(page, "## Schema\n\nnew\n"),
-        "# T\n\nprose\n\n## Schema\n\nnew\n\n## Import\n\nmore\n"
+        with_generated(page, "## Schema\n\nnew\n\n## Import\n\nnew import\n"),
+        "# T\n\nprose\n\n## Schema\n\nnew\n\n## Import\n\nnew import\n"
     );
+}
+
+#[test]
+fn frontmatter_keys_are_the_top_level_keys() {
+    let page =
+        "---\npage_title: \"T\"\ndescription: |-\n  one: two\nsubcategory: \"\"\n---\n\n# T\n";
     assert_eq!(
-        with_schema("# T\n\n## Schema\n\nold\n", "## Schema\n\nnew\n"),
-        "# T\n\n## Schema\n\nnew\n"
+        frontmatter_keys(page),
+        ["page_title", "description", "subcategory"]
     );
 }

@@ -1,10 +1,16 @@
 //! Spawns the built provider binary the way Terraform does (go-plugin handshake with
-//! AutoMTLS) and checks the handshake line, mutual TLS, `GetProviderSchema`, refusal of
-//! foreign clients, and a prompt exit after `GRPCController/Shutdown`.
+//! AutoMTLS) and checks the handshake line, the private Unix socket it names, mutual TLS,
+//! `GetProviderSchema`, refusal of foreign clients, and a prompt exit after
+//! `GRPCController/Shutdown` that removes the socket; and debug mode on such a socket.
 
+#![cfg(unix)]
+
+use std::os::unix::fs::{MetadataExt as _, PermissionsExt as _};
+use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::Duration;
 
+use tfplugin::PluginAddr;
 use tfplugin::proto::plugin::{Empty, grpc_controller_client::GrpcControllerClient};
 use tfplugin::proto::tfplugin6::{
     diagnostic::Severity, get_provider_schema, provider_client::ProviderClient,
@@ -34,6 +40,7 @@ fn command() -> Command {
         "PLUGIN_MIN_PORT",
         "PLUGIN_MAX_PORT",
         "PLUGIN_CLIENT_CERT",
+        "PLUGIN_UNIX_SOCKET_DIR",
         "TF_LOG",
         "TF_LOG_PROVIDER",
         "TF_REATTACH_PROVIDERS",
@@ -68,6 +75,61 @@ async fn first_line(stdout: &mut BufReader<ChildStdout>) -> String {
     line
 }
 
+/// The socket's path, and checks what makes it private: its directory was made for it, is
+/// owned by this user, and only this user may enter it (mode 0700, no group or other bits).
+fn private_socket(addr: &PluginAddr) -> PathBuf {
+    let PluginAddr::Unix(socket) = addr else {
+        panic!("expected a Unix socket, got {addr:?}")
+    };
+    let dir = socket.parent().expect("the socket has a directory");
+    let meta = std::fs::metadata(dir).unwrap();
+    assert!(meta.is_dir());
+    assert_eq!(
+        meta.permissions().mode() & 0o777,
+        0o700,
+        "{}",
+        dir.display()
+    );
+    assert_eq!(meta.mode() & 0o077, 0, "no group or other access");
+    assert_eq!(meta.uid(), my_uid(), "owned by this user");
+    assert_eq!(
+        std::fs::read_dir(dir).unwrap().count(),
+        1,
+        "only the socket"
+    );
+    socket.clone()
+}
+
+fn my_uid() -> u32 {
+    let probe = tempfile::tempfile().unwrap();
+    probe.metadata().unwrap().uid()
+}
+
+/// Whether another user (`nobody`) can enter `dir`; `None` when this test cannot switch
+/// users (it is not running as root).
+async fn another_user_can_enter(dir: &Path) -> Option<bool> {
+    if my_uid() != 0 {
+        return None;
+    }
+    let enters = |dir: PathBuf| async move {
+        Command::new("/bin/sh")
+            .arg("-c")
+            .arg("cd \"$1\"")
+            .arg("sh")
+            .arg(dir)
+            .uid(65534)
+            .gid(65534)
+            .stderr(Stdio::null())
+            .status()
+            .await
+            .expect("run sh as nobody")
+            .success()
+    };
+    // The control: that user can enter the directory above.
+    assert!(enters(dir.parent().unwrap().to_path_buf()).await);
+    Some(enters(dir.to_path_buf()).await)
+}
+
 #[tokio::test]
 async fn handshake_mtls_schema_and_shutdown() {
     let client_cert = go_plugin_client_cert();
@@ -77,10 +139,16 @@ async fn handshake_mtls_schema_and_shutdown() {
     assert!(line.ends_with('\n'), "{line:?}");
 
     let hs = parse_handshake_line(&line).expect("valid handshake line");
-    assert!(line.starts_with("1|6|tcp|127.0.0.1:"), "{line:?}");
+    assert!(line.starts_with("1|6|unix|/"), "{line:?}");
     assert_eq!(hs.protocol_version, 6);
-    assert!(hs.addr.ip().is_loopback());
-    assert!((10000..=25000).contains(&hs.addr.port()));
+    let socket = private_socket(&hs.addr);
+    let dir = socket.parent().unwrap().to_path_buf();
+    assert_eq!(dir.parent(), Some(std::env::temp_dir().as_path()));
+    assert_ne!(
+        another_user_can_enter(&dir).await,
+        Some(true),
+        "another user entered"
+    );
     assert!(
         !line.trim_end().ends_with('='),
         "certificate must be base64 without padding"
@@ -90,9 +158,12 @@ async fn handshake_mtls_schema_and_shutdown() {
         .expect("server certificate in the handshake line");
 
     // The client holding PLUGIN_CLIENT_CERT (P-521, CA) gets the schema over mTLS.
-    let channel = tls_channel(hs.addr, client_tls_config(&server_cert, Some(&client_cert)))
-        .await
-        .expect("mTLS connection");
+    let channel = tls_channel(
+        &hs.addr,
+        client_tls_config(&server_cert, Some(&client_cert)),
+    )
+    .await
+    .expect("mTLS connection");
     let schema = ProviderClient::new(channel.clone())
         .get_provider_schema(get_provider_schema::Request {})
         .await
@@ -122,7 +193,7 @@ async fn handshake_mtls_schema_and_shutdown() {
             client_tls_config(&server_cert, Some(&stranger)),
         ),
     ] {
-        let refused = match tls_channel(hs.addr, config).await {
+        let refused = match tls_channel(&hs.addr, config).await {
             Err(_) => true,
             Ok(ch) => ProviderClient::new(ch)
                 .get_provider_schema(get_provider_schema::Request {})
@@ -142,6 +213,8 @@ async fn handshake_mtls_schema_and_shutdown() {
         .expect("process exits within 2 s of Shutdown")
         .expect("wait");
     assert!(status.success(), "exit status {status:?}");
+    assert!(!socket.exists(), "the socket is removed");
+    assert!(!dir.exists(), "its directory is removed");
 
     // Nothing but the handshake line ever reached stdout.
     let mut rest = String::new();
@@ -185,7 +258,8 @@ async fn protocols_in_any_order_and_without_automtls() {
     let hs = parse_handshake_line(&line).unwrap();
     assert!(line.trim_end().ends_with("|grpc|"), "{line:?}");
     assert!(hs.server_cert.is_none());
-    let channel = plain_channel(hs.addr).await.unwrap();
+    private_socket(&hs.addr);
+    let channel = plain_channel(&hs.addr).await.unwrap();
     ProviderClient::new(channel.clone())
         .get_provider_schema(get_provider_schema::Request {})
         .await
@@ -201,9 +275,15 @@ async fn protocols_in_any_order_and_without_automtls() {
     assert!(status.success());
 }
 
-#[tokio::test]
-async fn debug_mode_prints_reattach_and_serves() {
-    let mut child = command().arg("--debug").spawn().unwrap();
+/// Starts `--debug` (with `socket_dir` as `PLUGIN_UNIX_SOCKET_DIR` if given) and returns
+/// the process and its `TF_REATTACH_PROVIDERS` entry.
+async fn start_debug(socket_dir: Option<&Path>) -> (Child, serde_json::Value) {
+    let mut cmd = command();
+    cmd.arg("--debug");
+    if let Some(dir) = socket_dir {
+        cmd.env("PLUGIN_UNIX_SOCKET_DIR", dir);
+    }
+    let mut child = cmd.spawn().unwrap();
     let mut stdout = BufReader::new(child.stdout.take().unwrap());
     let mut reattach = None;
     for _ in 0..20 {
@@ -215,29 +295,138 @@ async fn debug_mode_prints_reattach_and_serves() {
     }
     let reattach = reattach.expect("TF_REATTACH_PROVIDERS line");
     let json: serde_json::Value = serde_json::from_str(&reattach).unwrap();
-    let entry = &json["registry.terraform.io/frontegg/frontegg"];
-    assert_eq!(entry["Protocol"], "grpc");
-    assert_eq!(entry["ProtocolVersion"], 6);
-    assert_eq!(entry["Test"], true);
-    assert_eq!(entry["Pid"], child.id().unwrap());
-    assert_eq!(entry["Addr"]["Network"], "tcp");
-    let addr = entry["Addr"]["String"].as_str().unwrap().parse().unwrap();
-    let channel = plain_channel(addr).await.unwrap();
-    ProviderClient::new(channel)
-        .get_provider_schema(get_provider_schema::Request {})
-        .await
-        .unwrap();
+    let entry = json["registry.terraform.io/frontegg/frontegg"].clone();
+    (child, entry)
+}
 
-    // Ctrl-C ends a debug session.
+/// Ctrl-C (`-INT`) or `-TERM` ends a debug session, promptly and successfully.
+async fn stop(mut child: Child, signal: &str) {
     let pid = child.id().unwrap().to_string();
     let kill = std::process::Command::new("kill")
-        .args(["-INT", &pid])
+        .args([signal, &pid])
         .status()
         .unwrap();
     assert!(kill.success());
     let status = tokio::time::timeout(Duration::from_secs(2), child.wait())
         .await
-        .expect("exit within 2 s of Ctrl-C")
+        .expect("exit within 2 s of the signal")
         .unwrap();
     assert!(status.success());
+}
+
+#[tokio::test]
+async fn debug_mode_serves_on_a_private_unix_socket() {
+    let (child, entry) = start_debug(None).await;
+    assert_eq!(entry["Protocol"], "grpc");
+    assert_eq!(entry["ProtocolVersion"], 6);
+    assert_eq!(entry["Test"], true);
+    assert_eq!(entry["Pid"], child.id().unwrap());
+    assert_eq!(entry["Addr"]["Network"], "unix");
+    let addr = PluginAddr::Unix(entry["Addr"]["String"].as_str().unwrap().into());
+    let socket = private_socket(&addr);
+    let dir = socket.parent().unwrap().to_path_buf();
+    assert_eq!(dir.parent(), Some(std::env::temp_dir().as_path()));
+    assert_ne!(
+        another_user_can_enter(&dir).await,
+        Some(true),
+        "another user entered"
+    );
+    let channel = plain_channel(&addr).await.unwrap();
+    ProviderClient::new(channel)
+        .get_provider_schema(get_provider_schema::Request {})
+        .await
+        .unwrap();
+
+    stop(child, "-INT").await;
+    assert!(!socket.exists(), "the socket is removed");
+    assert!(!dir.exists(), "its directory is removed");
+}
+
+#[tokio::test]
+async fn debug_mode_honours_plugin_unix_socket_dir() {
+    let parent = tempfile::tempdir().unwrap();
+    let (child, entry) = start_debug(Some(parent.path())).await;
+    assert_eq!(entry["Addr"]["Network"], "unix");
+    let addr = PluginAddr::Unix(entry["Addr"]["String"].as_str().unwrap().into());
+    let socket = private_socket(&addr);
+    assert_eq!(socket.parent().unwrap().parent(), Some(parent.path()));
+    ProviderClient::new(plain_channel(&addr).await.unwrap())
+        .get_provider_schema(get_provider_schema::Request {})
+        .await
+        .unwrap();
+    stop(child, "-TERM").await;
+    assert_eq!(std::fs::read_dir(parent.path()).unwrap().count(), 0);
+}
+
+#[tokio::test]
+async fn plugin_mode_honours_plugin_unix_socket_dir() {
+    let parent = tempfile::tempdir().unwrap();
+    let client_cert = go_plugin_client_cert();
+    let mut cmd = command();
+    cmd.env(COOKIE_KEY, COOKIE)
+        .env("PLUGIN_PROTOCOL_VERSIONS", "6")
+        .env("PLUGIN_CLIENT_CERT", &client_cert.pem)
+        .env("PLUGIN_UNIX_SOCKET_DIR", parent.path());
+    let mut child = cmd.spawn().unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let hs = parse_handshake_line(&first_line(&mut stdout).await).unwrap();
+    let socket = private_socket(&hs.addr);
+    assert_eq!(socket.parent().unwrap().parent(), Some(parent.path()));
+    let config = client_tls_config(&hs.server_cert.unwrap(), Some(&client_cert));
+    let channel = tls_channel(&hs.addr, config).await.unwrap();
+    GrpcControllerClient::new(channel)
+        .shutdown(Empty {})
+        .await
+        .unwrap();
+    let status = tokio::time::timeout(Duration::from_secs(2), child.wait())
+        .await
+        .expect("exit within 2 s")
+        .unwrap();
+    assert!(status.success());
+    assert_eq!(std::fs::read_dir(parent.path()).unwrap().count(), 0);
+}
+
+#[tokio::test]
+async fn without_a_usable_socket_directory_the_plugin_serves_on_loopback_tcp() {
+    let missing = tempfile::tempdir().unwrap().path().join("gone");
+    let mut child = command()
+        .env(COOKIE_KEY, COOKIE)
+        .env("PLUGIN_PROTOCOL_VERSIONS", "6")
+        .env("PLUGIN_MIN_PORT", "20000")
+        .env("PLUGIN_MAX_PORT", "25000")
+        .env("PLUGIN_UNIX_SOCKET_DIR", &missing)
+        .spawn()
+        .unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let hs = parse_handshake_line(&first_line(&mut stdout).await).unwrap();
+    let PluginAddr::Tcp(addr) = hs.addr else {
+        panic!("{:?}", hs.addr)
+    };
+    assert!(addr.ip().is_loopback());
+    assert!((20000..=25000).contains(&addr.port()));
+    let channel = plain_channel(addr).await.unwrap();
+    GrpcControllerClient::new(channel)
+        .shutdown(Empty {})
+        .await
+        .unwrap();
+    let status = tokio::time::timeout(Duration::from_secs(2), child.wait())
+        .await
+        .expect("exit within 2 s")
+        .unwrap();
+    assert!(status.success());
+}
+
+#[tokio::test]
+async fn sigterm_right_after_the_handshake_removes_the_socket() {
+    let client_cert = go_plugin_client_cert();
+    let mut child = spawn_as_terraform(&client_cert);
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let hs = parse_handshake_line(&first_line(&mut stdout).await).unwrap();
+    let socket = private_socket(&hs.addr);
+    stop(child, "-TERM").await;
+    assert!(!socket.exists(), "the socket is removed");
+    assert!(
+        !socket.parent().unwrap().exists(),
+        "its directory is removed"
+    );
 }

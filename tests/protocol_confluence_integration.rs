@@ -544,6 +544,33 @@ async fn catalog_without_scopes_leaves_tools_for_after_apply_and_one_apply_conve
     let plan = h.plan(&read.state, &config).await;
     assert_no_errors(&plan.diags);
     assert_eq!(plan.planned, state, "the next plan is empty");
+
+    // Widening the grant by one scope: the tools whose scopes the plan cannot know are
+    // enabled, and those Frontegg then shows to need more are switched off again.
+    let wider = h.config([(
+        "scopes",
+        strings(
+            RECOMMENDED
+                .iter()
+                .copied()
+                .filter(|s| s.starts_with("read:") || *s == "write:page:confluence"),
+        ),
+    )]);
+    let plan = h.plan(&state, &wider).await;
+    assert_no_errors(&plan.diags);
+    assert!(plan.planned.attr("tools").is_unknown());
+    let applied = h.apply(&state, &plan.planned, &wider).await;
+    assert_no_errors(&applied.diags);
+    let mut expected: Vec<&str> = READ_ONLY_TOOLS.to_vec();
+    expected.push("pages:write");
+    expected.sort();
+    assert_eq!(string_elements(applied.state.attr("tools")), expected);
+    assert_eq!(
+        h.integrations()[0]["tools"].as_array().map(Vec::len),
+        Some(8)
+    );
+    let plan = h.plan(&applied.state, &wider).await;
+    assert_eq!(plan.planned, applied.state, "converged after one apply");
 }
 
 #[tokio::test]

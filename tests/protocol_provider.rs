@@ -68,6 +68,16 @@ async fn unknown_region_is_an_error_at_its_path() {
 }
 
 #[tokio::test]
+async fn region_names_are_accepted_in_any_case() {
+    for region in ["US", "Eu", "uK"] {
+        let mut h = Harness::unconfigured().await;
+        let config = h.provider_config([("region", Value::string(region))]);
+        assert_no_errors(&h.validate_provider(&config).await);
+        assert_no_errors(&h.configure(&config).await);
+    }
+}
+
+#[tokio::test]
 async fn plain_http_base_url_off_loopback_is_refused() {
     let mut h = Harness::unconfigured().await;
     let config = h.provider_config([("base_url", Value::string("http://frontegg.example.com"))]);

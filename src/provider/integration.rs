@@ -457,6 +457,46 @@ fn tools_exceeding_grant(
     )
 }
 
+/// Switches off again the tools that Frontegg's answer shows to need more than `scopes` (when
+/// the plan left `tools` to the answer); returns the integration as Frontegg then holds it.
+async fn trim_tools(
+    client: &Client,
+    req: &Change<Integration>,
+    integration: VendorIntegration,
+    known: &mut Integration,
+    vendor: &Vendor,
+    cancel: &CancellationToken,
+    diags: &mut Diagnostics,
+) -> VendorIntegration {
+    let Some(fitting) = tools_exceeding_grant(req, &integration) else {
+        return integration;
+    };
+    let patch = PatchVendorIntegration {
+        tools: Some(fitting.iter().cloned().collect()),
+        ..Default::default()
+    };
+    match client
+        .update_integration(&integration.id, &patch, cancel)
+        .await
+    {
+        Ok(updated) => {
+            known.tools = Maybe::some(fitting);
+            updated
+        }
+        Err(e) => {
+            client_error(
+                diags,
+                &format!(
+                    "Cannot switch off the {} tools that need more than `scopes`",
+                    vendor.title
+                ),
+                &e,
+            );
+            integration
+        }
+    }
+}
+
 /// The agents to assign and to unassign so that exactly the configured ones are assigned
 /// (nothing when `agent_ids` is not configured).
 fn agent_changes(
@@ -638,7 +678,7 @@ pub(crate) async fn create(
     let mut known = planned.clone();
     known.tools = Maybe::some(tools);
     let title = &vendor.title;
-    let mut created = match client.create_integration(&body, cancel).await {
+    let created = match client.create_integration(&body, cancel).await {
         Ok(created) => created,
         Err(e) => {
             match e.kind() {
@@ -651,23 +691,7 @@ pub(crate) async fn create(
         }
     };
     log::info!("created {title} integration {}", created.id);
-    if let Some(fitting) = tools_exceeding_grant(req, &created) {
-        let patch = PatchVendorIntegration {
-            tools: Some(fitting.iter().cloned().collect()),
-            ..Default::default()
-        };
-        match client.update_integration(&created.id, &patch, cancel).await {
-            Ok(updated) => {
-                known.tools = Maybe::some(fitting);
-                created = updated;
-            }
-            Err(e) => client_error(
-                diags,
-                &format!("Cannot switch off the {title} tools that need more than `scopes`"),
-                &e,
-            ),
-        }
-    }
+    let created = trim_tools(&client, req, created, &mut known, vendor, cancel, diags).await;
     Some(converge_agents(&client, req, created, &known, vendor, cancel, diags).await)
 }
 
@@ -769,6 +793,8 @@ pub(crate) async fn update(
     };
     match current {
         Ok(Some(current)) => {
+            let current =
+                trim_tools(&client, req, current, &mut known, vendor, cancel, diags).await;
             Some(converge_agents(&client, req, current, &known, vendor, cancel, diags).await)
         }
         Ok(None) => {

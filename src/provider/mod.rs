@@ -185,7 +185,7 @@ impl Provider for FronteggProvider {
                          configuration.",
                     ),
                 Attribute::new("region", Type::String).optional().description(
-                    "Frontegg region of the account: `eu`, `us`, `ca`, `au` or `uk`. Defaults to \
+                    "Frontegg region of the account: `eu`, `us`, `ca`, `au` or `uk`, in any case. Defaults to \
                      the `FRONTEGG_REGION` environment variable, then `eu`. Ignored when \
                      `base_url` is set.",
                 ),
@@ -303,9 +303,9 @@ impl Provider for FronteggProvider {
     }
 }
 
-/// The Frontegg region `region` names exactly, or an error at `region`.
+/// The Frontegg region `region` names (in any case), or an error at `region`.
 fn check_region(region: &str, diags: &mut Diagnostics) -> Option<Region> {
-    let found = Region::ALL.into_iter().find(|r| r.as_str() == region);
+    let found = region.parse::<Region>().ok();
     if found.is_none() {
         diags.error_at(
             REGION.path(),

@@ -9,8 +9,9 @@
 //! - Each run ([`Scenario`]) gets a temporary directory with its own working directory,
 //!   `TF_DATA_DIR`, `HOME` and CLI configuration, and an emulator on a free loopback port.
 //!   The provider is either the built binary, found through `dev_overrides`
-//!   ([`Mode::DevOverrides`]), or served in this process and attached through
-//!   `TF_REATTACH_PROVIDERS` ([`Mode::Reattach`]).
+//!   ([`Mode::DevOverrides`]), served in this process and attached through
+//!   `TF_REATTACH_PROVIDERS` ([`Mode::Reattach`]), or installed by `terraform init` from a
+//!   filesystem mirror that the test fills ([`Mode::FilesystemMirror`]).
 //! - Every command's output is kept; [`Scenario::finish`] checks that none of it holds the
 //!   Frontegg secret or an Atlassian client secret the scenario used.
 
@@ -131,8 +132,7 @@ fn project_root() -> PathBuf {
 
 /// The Terraform CLIs to test with, or none (after printing why) when `TF_ACC` is unset.
 pub fn acc_terraforms(test: &str) -> Vec<Terraform> {
-    if std::env::var_os("TF_ACC").is_none_or(|v| v.is_empty()) {
-        eprintln!("{test}: acceptance test skipped unless env 'TF_ACC' set");
+    if !acc_enabled(test) {
         return Vec::new();
     }
     let found = terraforms();
@@ -142,6 +142,15 @@ pub fn acc_terraforms(test: &str) -> Vec<Terraform> {
          or set TF_ACC_TERRAFORM_PATH"
     );
     found
+}
+
+/// Whether `TF_ACC` is set; prints that `test` is skipped when it is not.
+pub fn acc_enabled(test: &str) -> bool {
+    let enabled = std::env::var_os("TF_ACC").is_some_and(|v| !v.is_empty());
+    if !enabled {
+        eprintln!("{test}: acceptance test skipped unless env 'TF_ACC' set");
+    }
+    enabled
 }
 
 /// `TF_ACC_TERRAFORM_PATH`, else the installed versions under `.tools/terraform/`.
@@ -194,6 +203,10 @@ pub enum Mode {
     /// The provider served in this process, attached with `TF_REATTACH_PROVIDERS`;
     /// credentials in the provider block (the test process's environment is shared).
     Reattach,
+    /// Installed by `terraform init` from the filesystem mirror [`Scenario::mirror_dir`],
+    /// the only installation method the CLI configuration allows; credentials from the
+    /// environment.
+    FilesystemMirror,
 }
 
 /// The result of one Terraform command.
@@ -325,7 +338,8 @@ impl Scenario {
         let work = dir.path().join("work");
         let home = dir.path().join("home");
         let plugins = dir.path().join("plugins");
-        for d in [&work, &home, &plugins] {
+        let mirror = dir.path().join("mirror");
+        for d in [&work, &home, &plugins, &mirror] {
             std::fs::create_dir_all(d).expect("create dir");
         }
         // dev_overrides runs the first file named terraform-provider-frontegg[._]* in the
@@ -341,6 +355,11 @@ impl Scenario {
             ),
             // TF_REATTACH_PROVIDERS alone: no local copy of the provider to fall back on.
             Mode::Reattach => String::new(),
+            // No `direct`: nothing can come from anywhere but the mirror.
+            Mode::FilesystemMirror => format!(
+                "provider_installation {{\n  filesystem_mirror {{\n    path    = \"{}\"\n    include = [\"{PROVIDER_ADDRESS}\"]\n  }}\n}}\n",
+                mirror.display()
+            ),
         };
         std::fs::write(
             &cli_config,
@@ -366,7 +385,7 @@ impl Scenario {
         ];
         let mut debug = None;
         match mode {
-            Mode::DevOverrides => {
+            Mode::DevOverrides | Mode::FilesystemMirror => {
                 env.push(("FRONTEGG_BASE_URL".into(), emulator.base_url()));
                 env.push(("FRONTEGG_CLIENT_ID".into(), FRONTEGG_CLIENT_ID.into()));
                 env.push(("FRONTEGG_SECRET".into(), FRONTEGG_SECRET.into()));
@@ -403,12 +422,25 @@ impl Scenario {
         &self.work
     }
 
-    /// A provider block for this mode: empty with [`Mode::DevOverrides`] (the environment
-    /// holds the credentials), explicit with [`Mode::Reattach`].
+    /// The filesystem mirror of [`Mode::FilesystemMirror`] (empty until the test fills it).
+    pub fn mirror_dir(&self) -> PathBuf {
+        self.dir.path().join("mirror")
+    }
+
+    /// `TF_DATA_DIR` (where `terraform init` installs providers).
+    pub fn data_dir(&self) -> PathBuf {
+        self.work.join(".terraform")
+    }
+
+    /// A provider block for this mode: empty with [`Mode::DevOverrides`] and
+    /// [`Mode::FilesystemMirror`] (the environment holds the credentials), explicit with
+    /// [`Mode::Reattach`].
     pub fn provider_block(&self) -> String {
         let required = "terraform {\n  required_providers {\n    frontegg = {\n      source = \"frontegg/frontegg\"\n    }\n  }\n}\n\n";
         match self.mode {
-            Mode::DevOverrides => format!("{required}provider \"frontegg\" {{}}\n"),
+            Mode::DevOverrides | Mode::FilesystemMirror => {
+                format!("{required}provider \"frontegg\" {{}}\n")
+            }
             Mode::Reattach => format!(
                 "{required}provider \"frontegg\" {{\n  base_url  = \"{}\"\n  client_id = \"{FRONTEGG_CLIENT_ID}\"\n  secret    = \"{FRONTEGG_SECRET}\"\n}}\n",
                 self.emulator.base_url()

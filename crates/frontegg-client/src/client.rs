@@ -18,9 +18,13 @@ use crate::api::{
     CatalogIntegration, CreateVendorIntegration, ENVIRONMENT_HEADER, ListPage,
     PatchVendorIntegration, TRACE_ID_HEADER, VENDOR_INTEGRATIONS_PATH, VendorIntegration,
 };
-use crate::config::{ClientConfig, Secret, validate_base_url};
+use crate::config::{ClientConfig, ProxyEnv, Secret, shown_proxy, validate_base_url};
 use crate::error::{Error, ErrorKind, human};
 use crate::retry::{self, RetryPolicy, WaitError};
+
+/// The largest answer the client reads (4 MiB); Frontegg's answers are a few KiB. A larger one
+/// is refused, not buffered.
+pub const MAX_ANSWER_SIZE: usize = 4 << 20;
 
 /// Pages a list may take before the client gives up on it (a server that keeps linking on).
 const MAX_LIST_PAGES: usize = 1000;
@@ -38,10 +42,14 @@ pub struct Client {
 struct Inner {
     http: reqwest::Client,
     base_url: String,
+    /// `host[:port]` of the base URL, for messages.
+    host: String,
     client_id: String,
     secret: Secret,
     environment_id: Option<String>,
     request_timeout: Duration,
+    connect_timeout: Duration,
+    unresponsive_limit: Duration,
     operation_budget: Duration,
     retry: RetryPolicy,
     /// The current token; the lock is held while authenticating, so that concurrent calls
@@ -61,6 +69,23 @@ struct Token {
 struct Op<'a> {
     cancel: &'a CancellationToken,
     deadline: Instant,
+    /// Time spent so far on attempts that got no answer and the pauses after them (ns).
+    unanswered: AtomicU64,
+}
+
+impl Op<'_> {
+    fn unanswered(&self) -> Duration {
+        Duration::from_nanos(self.unanswered.load(Ordering::Relaxed))
+    }
+
+    fn add_unanswered(&self, spent: Duration) {
+        let nanos = u64::try_from(spent.as_nanos()).unwrap_or(u64::MAX);
+        let _ = self
+            .unanswered
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| {
+                Some(n.saturating_add(nanos))
+            });
+    }
 }
 
 /// One API call as the request loop sees it.
@@ -122,20 +147,41 @@ impl Client {
                 cfg.version
             )));
         }
-        let http = reqwest::Client::builder()
+        let host = url::Url::parse(&base_url)
+            .ok()
+            .and_then(|u| {
+                let host = u.host_str()?.to_string();
+                Some(match u.port() {
+                    Some(port) => format!("{host}:{port}"),
+                    None => host,
+                })
+            })
+            .unwrap_or_else(|| base_url.clone());
+        // No proxy from the environment unless `proxy_for` picks one: reqwest's own lookup
+        // would send plain-http loopback traffic, credentials included, to `HTTP_PROXY`.
+        let connect_timeout = cfg.connect_timeout.min(cfg.request_timeout);
+        let mut http = reqwest::Client::builder()
             .user_agent(user_agent)
-            .connect_timeout(cfg.request_timeout.min(Duration::from_secs(10)))
+            .connect_timeout(connect_timeout)
             .redirect(reqwest::redirect::Policy::none())
+            .no_proxy();
+        if let Some(proxy) = proxy_for(&base_url, &cfg.proxy)? {
+            http = http.proxy(proxy);
+        }
+        let http = http
             .build()
             .map_err(|e| Error::config(format!("the HTTP client could not be set up: {e}")))?;
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
                 base_url,
+                host,
                 client_id: cfg.client_id,
                 secret: cfg.secret,
                 environment_id,
                 request_timeout: cfg.request_timeout,
+                connect_timeout,
+                unresponsive_limit: cfg.unresponsive_limit,
                 operation_budget: cfg.operation_budget,
                 retry: cfg.retry,
                 token: Mutex::new(None),
@@ -280,7 +326,7 @@ impl Client {
                 })?,
                 None => match total_items {
                     Some(total) if (all.len() as u64) < total => {
-                        format!("{path}?_offset={}&_limit={page_len}", all.len())
+                        format!("{path}?_offset={}&_limit={page_len}", page + 1)
                     }
                     _ => return Ok(all),
                 },
@@ -553,6 +599,7 @@ impl Client {
         Op {
             cancel,
             deadline: Instant::now() + self.inner.operation_budget,
+            unanswered: AtomicU64::new(0),
         }
     }
 
@@ -689,7 +736,11 @@ impl Client {
                     None,
                 ));
             }
-            let timeout = self.inner.request_timeout.min(remaining);
+            let timeout = self
+                .inner
+                .request_timeout
+                .min(remaining)
+                .min(self.unanswered_left(op));
             let started = Instant::now();
             let sent = tokio::select! {
                 biased;
@@ -699,12 +750,19 @@ impl Client {
             let elapsed = started.elapsed().as_millis();
             let answer = match sent {
                 Ok(answer) => answer,
+                Err(error) if error.kind == ErrorKind::InvalidResponse => {
+                    return Err(self.redact(error, call, token.as_ref()));
+                }
                 Err(error) => {
                     log::debug!(
                         "Frontegg API {method} {path}: no answer after {elapsed} ms (attempt {attempt}): {}",
                         error.kind_text()
                     );
+                    op.add_unanswered(started.elapsed());
                     let error = self.redact(error, call, token.as_ref());
+                    if self.unanswered_left(op).is_zero() {
+                        return Err(self.unresponsive(error, op, attempt));
+                    }
                     self.before_transient_retry(call, op, &mut transient_retries, attempt, error)
                         .await?;
                     continue;
@@ -779,8 +837,44 @@ impl Client {
         }
         *retries += 1;
         let wait = policy.backoff(*retries);
+        if error.status.is_none() {
+            // Pausing for a server that does not answer counts towards the unresponsive limit.
+            if wait >= self.unanswered_left(op) {
+                return Err(self.unresponsive(error, op, attempt));
+            }
+            op.add_unanswered(wait);
+        }
         self.pause(wait, op, call, error, "while waiting to retry")
             .await
+    }
+
+    /// What is left of the operation's allowance for attempts without an answer.
+    fn unanswered_left(&self, op: &Op<'_>) -> Duration {
+        self.inner
+            .unresponsive_limit
+            .saturating_sub(op.unanswered())
+    }
+
+    /// The error of an operation that gave up on a server that does not answer: names the
+    /// host and the time spent waiting; `last` is the last attempt's failure.
+    fn unresponsive(&self, last: Error, op: &Op<'_>, attempts: u32) -> Error {
+        let host = &self.inner.host;
+        let spent = human(op.unanswered());
+        let attempts_text = match attempts {
+            1 => "1 attempt".to_string(),
+            n => format!("{n} attempts"),
+        };
+        let mut error =
+            Error::new(ErrorKind::Timeout, &last.method, &last.path).with_message(format!(
+                "{host} gave no answer in {spent} ({attempts_text}; the last: {})",
+                last.messages.join("; ")
+            ));
+        error.hint = Some(format!(
+            "the client stops waiting for a server that does not answer after {}; check the \
+             network, any HTTPS_PROXY setting and base_url, or try again later",
+            human(self.inner.unresponsive_limit)
+        ));
+        error
     }
 
     /// Waits before a repeat; `last` is the error returned when the wait cannot happen.
@@ -833,21 +927,43 @@ impl Client {
                 .header(CONTENT_TYPE, "application/json")
                 .body(body.clone());
         }
-        let transport = |e: reqwest::Error| transport_error(call, e, timeout);
-        let response = request.send().await.map_err(transport)?;
+        let transport = |e: reqwest::Error| self.transport_error(call, e, timeout);
+        let mut response = request.send().await.map_err(transport)?;
         let status = response.status();
         let headers = response.headers().clone();
         let trace_id = headers
             .get(TRACE_ID_HEADER)
             .and_then(|v| v.to_str().ok())
             .map(str::to_string);
-        let body = response.bytes().await.map_err(transport)?.to_vec();
-        Ok(Answer {
+        let mut answer = Answer {
             status,
             headers,
             trace_id,
-            body,
-        })
+            body: Vec::new(),
+        };
+        let too_large = |answer: &Answer| {
+            invalid_answer(
+                call,
+                answer,
+                format!(
+                    "the answer is larger than {} MiB, the most this client reads; it was not read",
+                    MAX_ANSWER_SIZE >> 20
+                ),
+            )
+        };
+        if response
+            .content_length()
+            .is_some_and(|len| len > MAX_ANSWER_SIZE as u64)
+        {
+            return Err(too_large(&answer));
+        }
+        while let Some(chunk) = response.chunk().await.map_err(transport)? {
+            if answer.body.len() + chunk.len() > MAX_ANSWER_SIZE {
+                return Err(too_large(&answer));
+            }
+            answer.body.extend_from_slice(&chunk);
+        }
+        Ok(answer)
     }
 
     fn error_from_answer(&self, call: &Call<'_>, answer: &Answer, reauthenticated: bool) -> Error {
@@ -909,12 +1025,59 @@ impl Error {
     }
 }
 
-fn transport_error(call: &Call<'_>, e: reqwest::Error, timeout: Duration) -> Error {
+/// The proxy for `base_url` from `proxy`: only `https://` base URLs use one (plain http is
+/// loopback only and goes direct), and only when the base URL's host is not in `NO_PROXY`.
+fn proxy_for(base_url: &str, proxy: &ProxyEnv) -> Result<Option<reqwest::Proxy>, Error> {
+    if !base_url.starts_with("https://") {
+        return Ok(None);
+    }
+    let Some((variable, url)) = proxy.https_proxy() else {
+        return Ok(None);
+    };
+    let https = reqwest::Proxy::https(url).map_err(|_| {
+        Error::config(format!(
+            "{variable} {} is not a usable proxy URL; fix it or unset it",
+            shown_proxy(url)
+        ))
+    })?;
+    Ok(Some(https.no_proxy(
+        proxy.no_proxy().and_then(reqwest::NoProxy::from_string),
+    )))
+}
+
+impl Client {
+    /// A request that got no answer; `timeout` is the time the attempt was given.
+    fn transport_error(&self, call: &Call<'_>, e: reqwest::Error, timeout: Duration) -> Error {
+        transport_error(
+            call,
+            e,
+            &self.inner.host,
+            timeout,
+            self.inner.connect_timeout,
+        )
+    }
+}
+
+fn transport_error(
+    call: &Call<'_>,
+    e: reqwest::Error,
+    host: &str,
+    timeout: Duration,
+    connect_timeout: Duration,
+) -> Error {
     let e = e.without_url();
-    let (kind, message) = if e.is_timeout() {
+    let (kind, message) = if e.is_connect() && e.is_timeout() {
         (
             ErrorKind::Timeout,
-            format!("no answer within {}", human(timeout)),
+            format!(
+                "could not connect to {host} within {}",
+                human(connect_timeout.min(timeout))
+            ),
+        )
+    } else if e.is_timeout() {
+        (
+            ErrorKind::Timeout,
+            format!("no answer from {host} within {}", human(timeout)),
         )
     } else {
         let mut text = e.to_string();
@@ -928,9 +1091,9 @@ fn transport_error(call: &Call<'_>, e: reqwest::Error, timeout: Duration) -> Err
             source = s.source();
         }
         let lead = if e.is_connect() {
-            "could not connect"
+            format!("could not connect to {host}")
         } else {
-            "the connection failed before an answer arrived"
+            format!("the connection to {host} failed before an answer arrived")
         };
         (ErrorKind::Transport, format!("{lead} ({text})"))
     };

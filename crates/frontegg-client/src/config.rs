@@ -1,4 +1,5 @@
-//! Client configuration: credentials, the base URL (region or explicit), timeouts, retry policy.
+//! Client configuration: credentials, the base URL (region or explicit), proxy settings,
+//! timeouts, retry policy.
 
 use std::fmt;
 use std::net::IpAddr;
@@ -121,8 +122,95 @@ impl fmt::Display for Secret {
 
 /// Default per-request timeout.
 pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
-/// Default budget of one operation (all its requests, retries and waits together).
+/// Default time allowed to open a connection (TCP and TLS), well below the request timeout:
+/// a host that does not accept connections is noticed quickly.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// Default bound on the time one operation spends on requests that get no answer (and on the
+/// pauses between them): an unresponsive server fails the operation after about a minute.
+pub const DEFAULT_UNRESPONSIVE_LIMIT: Duration = Duration::from_secs(60);
+/// Default budget of one operation (all its requests, retries and waits together, including
+/// waits for a rate limit to reset).
 pub const DEFAULT_OPERATION_BUDGET: Duration = Duration::from_secs(5 * 60);
+
+/// The proxy settings the client honours, read from the environment like curl does:
+/// `HTTPS_PROXY` (else `ALL_PROXY`) and `NO_PROXY`, upper or lower case, the upper-case name
+/// first. They apply to `https://` base URLs only: plain `http://` goes to loopback hosts only
+/// and never through a proxy (`HTTP_PROXY` is never read), so that the API key, the tokens and
+/// the OAuth client secret never reach a proxy in clear.
+///
+/// `Debug` shows the proxy without any user name or password.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct ProxyEnv {
+    /// The proxy for https, with the name of the variable it came from.
+    https_proxy: Option<(&'static str, String)>,
+    /// Hosts that bypass the proxy (`NO_PROXY` syntax: comma-separated names, IPs, CIDRs, `*`).
+    no_proxy: Option<String>,
+}
+
+impl ProxyEnv {
+    /// No proxy at all.
+    pub fn none() -> ProxyEnv {
+        ProxyEnv::default()
+    }
+
+    /// Reads the proxy variables through `get` (e.g. `|k| std::env::var(k).ok()`); empty
+    /// values count as unset.
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> ProxyEnv {
+        let first = |names: &[&'static str]| {
+            names.iter().find_map(|&name| {
+                get(name)
+                    .map(|v| v.trim().to_string())
+                    .filter(|v| !v.is_empty())
+                    .map(|v| (name, v))
+            })
+        };
+        ProxyEnv {
+            https_proxy: first(&["HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"]),
+            no_proxy: first(&["NO_PROXY", "no_proxy"]).map(|(_, v)| v),
+        }
+    }
+
+    /// Reads the proxy variables of this process.
+    pub fn from_env() -> ProxyEnv {
+        ProxyEnv::from_lookup(|k| std::env::var(k).ok())
+    }
+
+    /// The proxy for `https://` base URLs and the variable it came from, if any.
+    pub fn https_proxy(&self) -> Option<(&'static str, &str)> {
+        self.https_proxy.as_ref().map(|(k, v)| (*k, v.as_str()))
+    }
+
+    /// The `NO_PROXY` list, if any.
+    pub fn no_proxy(&self) -> Option<&str> {
+        self.no_proxy.as_deref()
+    }
+}
+
+impl fmt::Debug for ProxyEnv {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ProxyEnv")
+            .field(
+                "https_proxy",
+                &self
+                    .https_proxy
+                    .as_ref()
+                    .map(|(name, url)| format!("{name}={}", shown_proxy(url))),
+            )
+            .field("no_proxy", &self.no_proxy)
+            .finish()
+    }
+}
+
+/// A proxy URL for messages: without user name and password.
+pub(crate) fn shown_proxy(raw: &str) -> String {
+    match url::Url::parse(raw) {
+        Ok(url) if url.has_host() => shown_url(&url),
+        _ => match raw.rsplit_once('@') {
+            Some((_, host)) => format!("<credentials>@{host}"),
+            None => raw.to_string(),
+        },
+    }
+}
 
 /// Everything a [`crate::Client`] needs. `Debug` never shows the secret.
 #[derive(Clone, Debug)]
@@ -138,10 +226,17 @@ pub struct ClientConfig {
     pub base_url: String,
     /// Sent as `frontegg-environment-id` on every call when set.
     pub environment_id: Option<String>,
-    /// Timeout of each single HTTP request.
+    /// Timeout of each single HTTP request (connecting, sending, reading the answer).
     pub request_timeout: Duration,
+    /// Timeout of opening a connection (at most `request_timeout`).
+    pub connect_timeout: Duration,
+    /// Bound on the time one operation spends on requests that get no answer and the pauses
+    /// between them; then the operation fails with one error naming the host.
+    pub unresponsive_limit: Duration,
     /// Bound on one operation: all of its requests, retries and waits.
     pub operation_budget: Duration,
+    /// Proxy settings (read from the environment by [`ClientConfig::new`]).
+    pub proxy: ProxyEnv,
     /// Version in the user agent `terraform-provider-frontegg/<version>`.
     pub version: String,
     /// Backoff and retry limits.
@@ -149,7 +244,8 @@ pub struct ClientConfig {
 }
 
 impl ClientConfig {
-    /// Credentials for the default region (`eu`), default timeouts and retry policy.
+    /// Credentials for the default region (`eu`), default timeouts and retry policy, and the
+    /// proxy settings of the process environment.
     pub fn new(client_id: impl Into<String>, secret: impl Into<Secret>) -> ClientConfig {
         ClientConfig {
             client_id: client_id.into(),
@@ -157,7 +253,10 @@ impl ClientConfig {
             base_url: Region::default().base_url().to_string(),
             environment_id: None,
             request_timeout: DEFAULT_REQUEST_TIMEOUT,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            unresponsive_limit: DEFAULT_UNRESPONSIVE_LIMIT,
             operation_budget: DEFAULT_OPERATION_BUDGET,
+            proxy: ProxyEnv::from_env(),
             version: env!("CARGO_PKG_VERSION").to_string(),
             retry: RetryPolicy::default(),
         }
@@ -185,8 +284,24 @@ impl ClientConfig {
         self
     }
 
+    pub fn with_connect_timeout(mut self, timeout: Duration) -> ClientConfig {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    pub fn with_unresponsive_limit(mut self, limit: Duration) -> ClientConfig {
+        self.unresponsive_limit = limit;
+        self
+    }
+
     pub fn with_operation_budget(mut self, budget: Duration) -> ClientConfig {
         self.operation_budget = budget;
+        self
+    }
+
+    /// Uses these proxy settings instead of the process environment's.
+    pub fn with_proxy_env(mut self, proxy: ProxyEnv) -> ClientConfig {
+        self.proxy = proxy;
         self
     }
 
@@ -346,6 +461,62 @@ mod tests {
     }
 
     #[test]
+    fn region_names_are_case_insensitive() {
+        for (name, region) in [
+            ("US", Region::Us),
+            ("Eu", Region::Eu),
+            (" uk ", Region::Uk),
+            ("cA", Region::Ca),
+            ("AU", Region::Au),
+        ] {
+            assert_eq!(name.parse::<Region>().unwrap(), region, "{name:?}");
+        }
+    }
+
+    #[test]
+    fn proxy_settings_prefer_upper_case_and_https_over_all() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |k: &str| {
+                pairs
+                    .iter()
+                    .find(|(name, _)| *name == k)
+                    .map(|(_, v)| v.to_string())
+            }
+        };
+        let proxy = ProxyEnv::from_lookup(env(&[
+            ("https_proxy", "http://lower:1"),
+            ("HTTPS_PROXY", "http://upper:2"),
+            ("ALL_PROXY", "http://all:3"),
+            ("HTTP_PROXY", "http://plain:4"),
+            ("no_proxy", "localhost,.internal"),
+        ]));
+        assert_eq!(proxy.https_proxy(), Some(("HTTPS_PROXY", "http://upper:2")));
+        assert_eq!(proxy.no_proxy(), Some("localhost,.internal"));
+        let proxy = ProxyEnv::from_lookup(env(&[
+            ("HTTPS_PROXY", " "),
+            ("all_proxy", "http://all:3"),
+            ("HTTP_PROXY", "http://plain:4"),
+        ]));
+        assert_eq!(proxy.https_proxy(), Some(("all_proxy", "http://all:3")));
+        // HTTP_PROXY alone is never used: plain http goes to loopback only.
+        let proxy = ProxyEnv::from_lookup(env(&[("HTTP_PROXY", "http://plain:4")]));
+        assert_eq!(proxy, ProxyEnv::none());
+    }
+
+    #[test]
+    fn proxy_credentials_are_not_shown() {
+        let proxy = ProxyEnv::from_lookup(|k| {
+            (k == "HTTPS_PROXY").then(|| "http://user:hunter2@proxy.example:3128".to_string())
+        });
+        let debug = format!("{proxy:?}");
+        assert!(!debug.contains("hunter2"), "{debug}");
+        assert!(debug.contains("proxy.example:3128"), "{debug}");
+        assert!(!shown_proxy("user:hunter2@proxy.example:3128").contains("hunter2"));
+        let cfg = ClientConfig::new("id", "s").with_proxy_env(proxy);
+        assert!(!format!("{cfg:?}").contains("hunter2"));
+    }
+
+    #[test]
     fn secret_is_redacted_in_debug_and_display() {
         let secret = Secret::new("hunter2");
         assert_eq!(format!("{secret}"), "<redacted>");
@@ -361,6 +532,10 @@ mod tests {
         let cfg = ClientConfig::new("id", "s").with_region(Region::Us);
         assert_eq!(cfg.base_url, "https://api.us.frontegg.com");
         assert_eq!(cfg.request_timeout, Duration::from_secs(30));
+        assert_eq!(cfg.connect_timeout, Duration::from_secs(5));
+        assert_eq!(cfg.unresponsive_limit, Duration::from_secs(60));
+        assert!(cfg.connect_timeout * 4 <= cfg.request_timeout);
+        assert!(cfg.unresponsive_limit < cfg.operation_budget);
         assert_eq!(
             cfg.user_agent(),
             format!("terraform-provider-frontegg/{}", env!("CARGO_PKG_VERSION"))

@@ -10,7 +10,11 @@
 //! - `429` waits until `X-Rate-Limit-Reset` (or `Retry-After`, or backs off); `502`/`503`/`504`
 //!   and connection errors are retried for GET, PATCH and DELETE. A create whose answer is lost
 //!   is never blindly repeated (see [`Client::create_integration`]). Every operation has a time
-//!   budget, and a [`CancellationToken`] aborts waits and requests at once.
+//!   budget, a server that does not answer fails it after about a minute
+//!   ([`DEFAULT_UNRESPONSIVE_LIMIT`]), and a [`CancellationToken`] aborts waits and requests at
+//!   once. Answers larger than [`MAX_ANSWER_SIZE`] are refused unread.
+//! - `https://` honours `HTTPS_PROXY`/`ALL_PROXY` and `NO_PROXY`; plain `http://` (loopback
+//!   only) never uses a proxy (see [`ProxyEnv`]).
 //! - [`Error`] renders as one sentence with the status, Frontegg's messages, the error code and
 //!   the trace id. No secret (API key, token, OAuth client secret) is ever logged or shown:
 //!   see [`Secret`].
@@ -27,10 +31,10 @@ pub use api::{
     CatalogEntry, CatalogIntegration, CatalogTool, CreateVendorIntegration, OauthConfiguration,
     OauthConfigurationView, PatchVendorIntegration, Tool, VendorIntegration,
 };
-pub use client::Client;
+pub use client::{Client, MAX_ANSWER_SIZE};
 pub use config::{
-    ClientConfig, DEFAULT_OPERATION_BUDGET, DEFAULT_REQUEST_TIMEOUT, Region, Secret,
-    validate_base_url,
+    ClientConfig, DEFAULT_CONNECT_TIMEOUT, DEFAULT_OPERATION_BUDGET, DEFAULT_REQUEST_TIMEOUT,
+    DEFAULT_UNRESPONSIVE_LIMIT, ProxyEnv, Region, Secret, validate_base_url,
 };
 pub use error::{Error, ErrorDetails, ErrorKind};
 pub use retry::RetryPolicy;

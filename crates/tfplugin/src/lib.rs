@@ -28,3 +28,4 @@ pub use resource::{
 };
 pub use schema::{Attribute, Block, Schema};
 pub use server::{InvalidSchemas, ProviderService};
+pub use transport::listener::PluginAddr;

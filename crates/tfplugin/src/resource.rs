@@ -115,7 +115,8 @@ pub trait Provider: Send + Sync + 'static {
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>>;
 }
 
-/// The values a plan is made from.
+/// The values a plan is made from. `Debug` shows no values (see [`Value`]'s `Debug`):
+/// the configuration holds sensitive and write-only values.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PlanRequest {
     /// The state before the change (null on create).
@@ -127,7 +128,8 @@ pub struct PlanRequest {
     pub proposed: Value,
 }
 
-/// The values a change is applied from.
+/// The values a change is applied from. `Debug` shows no values (see [`Value`]'s
+/// `Debug`): the configuration holds sensitive and write-only values.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ApplyRequest {
     /// The state before the change (null on create).

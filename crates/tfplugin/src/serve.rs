@@ -3,7 +3,6 @@
 //! for tests ([`serve_debug_service`]).
 
 use std::io::Write as _;
-use std::net::{Ipv4Addr, SocketAddr};
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
@@ -20,6 +19,7 @@ use crate::proto::tfplugin6::provider_server::{Provider as ProviderRpc, Provider
 use crate::resource::Provider;
 use crate::server::ProviderService;
 use crate::transport::handshake::{self, HandshakeEnv, HandshakeError};
+use crate::transport::listener::{self, Bound, PluginAddr, SocketDir};
 use crate::transport::{incoming, services, tls};
 
 /// Largest gRPC message accepted or sent (as terraform-plugin-go: 256 MiB).
@@ -101,8 +101,8 @@ pub async fn serve(provider: Arc<dyn Provider>, cfg: ServeConfig) -> ExitCode {
 
 /// Serves `provider` in-process in debug mode (see [`serve_debug_service`]): for tests,
 /// which connect to [`DebugServer::addr`] or hand [`DebugServer::reattach_json`] to
-/// Terraform as `TF_REATTACH_PROVIDERS`. Fails on invalid schemas or if 127.0.0.1 has no
-/// free port.
+/// Terraform as `TF_REATTACH_PROVIDERS`. Fails on invalid schemas or if neither a Unix
+/// socket nor a 127.0.0.1 port can be bound.
 pub async fn serve_debug(
     provider: Arc<dyn Provider>,
     cfg: ServeConfig,
@@ -113,8 +113,9 @@ pub async fn serve_debug(
 
 /// Serves `provider` as the process's main job and returns the process exit code.
 ///
-/// * `--debug`: debug mode — serves on 127.0.0.1 without the handshake environment and
-///   without TLS, prints the `TF_REATTACH_PROVIDERS` value, runs until Ctrl-C.
+/// * `--debug`: debug mode — serves without the handshake environment and without TLS on
+///   a Unix socket in a directory only the user can enter (see [`serve_debug_service`]),
+///   prints the `TF_REATTACH_PROVIDERS` value, runs until Ctrl-C or `SIGTERM`.
 /// * `--version`: prints the version.
 /// * otherwise go-plugin mode: requires Terraform's handshake environment (else explains
 ///   on stderr and returns 1), prints the handshake line as the only stdout output, and
@@ -177,13 +178,15 @@ async fn run_plugin<S: ProviderRpc>(provider: S, cfg: ServeConfig, env: Handshak
         Ok(s) => s,
         Err(e) => return fail("cannot start the plugin server", &e),
     };
+    // Before the handshake line: a signal right after it must find the handlers in place.
+    ignore_interrupts();
+    stop_on_signals(server.shutdown.clone(), false);
     {
         let mut out = std::io::stdout().lock();
         if let Err(e) = writeln!(out, "{}", server.handshake_line()).and_then(|()| out.flush()) {
             return fail("cannot write the handshake line to stdout", &e);
         }
     }
-    ignore_interrupts();
     match server.wait().await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => fail("the gRPC server failed", &e),
@@ -192,21 +195,28 @@ async fn run_plugin<S: ProviderRpc>(provider: S, cfg: ServeConfig, env: Handshak
 
 /// A provider served as a go-plugin plugin (see [`start_plugin_service`]).
 pub struct PluginServer {
-    addr: SocketAddr,
+    addr: PluginAddr,
     line: String,
     server_cert: Option<rustls::pki_types::CertificateDer<'static>>,
     shutdown: CancellationToken,
     task: JoinHandle<Result<(), tonic::transport::Error>>,
+    /// Removed, with the socket, once the server has stopped.
+    socket_dir: Option<SocketDir>,
 }
 
 impl PluginServer {
     /// The listening address.
-    pub fn addr(&self) -> SocketAddr {
-        self.addr
+    pub fn addr(&self) -> &PluginAddr {
+        &self.addr
+    }
+
+    /// The directory holding the Unix socket, when serving on one.
+    pub fn socket_dir(&self) -> Option<&std::path::Path> {
+        self.socket_dir.as_ref().map(SocketDir::path)
     }
 
     /// The go-plugin handshake line (without newline), e.g.
-    /// `1|6|tcp|127.0.0.1:PORT|grpc|<server cert>`.
+    /// `1|6|unix|/tmp/pluginXXXXXXXX/plugin.sock|grpc|<server cert>`.
     pub fn handshake_line(&self) -> &str {
         &self.line
     }
@@ -221,7 +231,8 @@ impl PluginServer {
         self.shutdown.cancel();
     }
 
-    /// Waits until the server has stopped (after `Shutdown` plus at most the grace period).
+    /// Waits until the server has stopped (after `Shutdown` plus at most the grace period),
+    /// then removes the socket and its directory.
     pub async fn wait(self) -> Result<(), tonic::transport::Error> {
         match self.task.await {
             Ok(result) => result,
@@ -234,9 +245,11 @@ impl PluginServer {
 }
 
 /// Starts serving `provider` as Terraform expects of a go-plugin plugin, given the
-/// handshake environment: listens on 127.0.0.1 inside the port range, with AutoMTLS when
-/// `env.client_cert` is set (fresh server certificate, only that client certificate
-/// accepted). Returns once listening; the caller prints
+/// handshake environment: listens, as go-plugin does, on a Unix socket in a fresh
+/// directory only the user can enter (under `env.unix_socket_dir`, else the temporary
+/// directory), or where that is not possible on 127.0.0.1 inside the port range; with
+/// AutoMTLS when `env.client_cert` is set (fresh server certificate, only that client
+/// certificate accepted). Returns once listening; the caller prints
 /// [`PluginServer::handshake_line`]. `plugin.GRPCController/Shutdown` stops the server.
 pub async fn start_plugin_service<S: ProviderRpc>(
     provider: S,
@@ -244,18 +257,21 @@ pub async fn start_plugin_service<S: ProviderRpc>(
 ) -> std::io::Result<PluginServer> {
     let other =
         |what: &str, e: &dyn std::fmt::Display| std::io::Error::other(format!("{what}: {e}"));
-    let std_listener = handshake::bind_in_range(env.min_port, env.max_port).map_err(|e| {
-        other(
-            &format!(
-                "cannot listen on 127.0.0.1 in ports {}..={}",
-                env.min_port, env.max_port
-            ),
-            &e,
-        )
+    let Bound {
+        listener,
+        addr,
+        socket_dir,
+    } = listener::bind(env.unix_socket_dir.as_deref(), || {
+        handshake::bind_in_range(env.min_port, env.max_port).map_err(|e| {
+            other(
+                &format!(
+                    "cannot listen on 127.0.0.1 in ports {}..={}",
+                    env.min_port, env.max_port
+                ),
+                &e,
+            )
+        })
     })?;
-    std_listener.set_nonblocking(true)?;
-    let listener = tokio::net::TcpListener::from_std(std_listener)?;
-    let addr = listener.local_addr()?;
 
     let tls_config = match &env.client_cert {
         None => None,
@@ -267,7 +283,7 @@ pub async fn start_plugin_service<S: ProviderRpc>(
             Some((identity.cert, config))
         }
     };
-    let line = handshake::handshake_line(addr, tls_config.as_ref().map(|(cert, _)| cert));
+    let line = handshake::handshake_line(&addr, tls_config.as_ref().map(|(cert, _)| cert));
     let shutdown = CancellationToken::new();
     let router = router(provider, &shutdown, false).await;
     let server_cert = tls_config.as_ref().map(|(cert, _)| cert.clone());
@@ -278,12 +294,13 @@ pub async fn start_plugin_service<S: ProviderRpc>(
             tokio::spawn(async move { run_until_shutdown(router, incoming, &stop).await })
         }
         None => {
-            let incoming = incoming::tcp_incoming(listener, shutdown.clone());
+            let incoming = incoming::plain_incoming(listener, shutdown.clone());
             tokio::spawn(async move { run_until_shutdown(router, incoming, &stop).await })
         }
     };
     log::debug!(
-        "serving plugin protocol 6 on {addr} (AutoMTLS: {})",
+        "serving plugin protocol 6 on {} {addr} (AutoMTLS: {})",
+        addr.network(),
         server_cert.is_some()
     );
     Ok(PluginServer {
@@ -292,6 +309,7 @@ pub async fn start_plugin_service<S: ProviderRpc>(
         server_cert,
         shutdown,
         task,
+        socket_dir,
     })
 }
 
@@ -345,6 +363,42 @@ fn ignore_interrupts() {
     }
 }
 
+/// Cancels `stop` on `SIGTERM`, and on Ctrl-C too when `interrupt` is set, so that the
+/// server stops as on `Shutdown` and removes the socket and its directory on the way out.
+/// The handlers are in place when this returns.
+fn stop_on_signals(stop: CancellationToken, interrupt: bool) {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let kinds = [
+            Some(SignalKind::terminate()),
+            interrupt.then(SignalKind::interrupt),
+        ];
+        for kind in kinds.into_iter().flatten() {
+            match signal(kind) {
+                Ok(mut signals) => {
+                    let stop = stop.clone();
+                    tokio::spawn(async move {
+                        if signals.recv().await.is_some() {
+                            log::debug!("signal {} received: shutting down", kind.as_raw_value());
+                            stop.cancel();
+                        }
+                    });
+                }
+                Err(e) => log::warn!("cannot watch signal {}: {e}", kind.as_raw_value()),
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    if interrupt {
+        tokio::spawn(async move {
+            if tokio::signal::ctrl_c().await.is_ok() {
+                stop.cancel();
+            }
+        });
+    }
+}
+
 async fn run_debug<S: ProviderRpc>(provider: S, cfg: ServeConfig) -> ExitCode {
     let server = match serve_debug_service(provider, cfg).await {
         Ok(s) => s,
@@ -352,6 +406,15 @@ async fn run_debug<S: ProviderRpc>(provider: S, cfg: ServeConfig) -> ExitCode {
             eprintln!("{}: cannot serve in debug mode: {e}", cfg.binary_name());
             return ExitCode::FAILURE;
         }
+    };
+    let stop = CancellationToken::new();
+    stop_on_signals(stop.clone(), true);
+    let addr = match server.addr() {
+        PluginAddr::Unix(path) => format!(
+            "the Unix socket {} (only your user can connect to it)",
+            path.display()
+        ),
+        PluginAddr::Tcp(addr) => addr.to_string(),
     };
     println!(
         "{name} {version} is running in debug mode on {addr}.\n\
@@ -364,50 +427,53 @@ async fn run_debug<S: ProviderRpc>(provider: S, cfg: ServeConfig) -> ExitCode {
          Press Ctrl-C to stop the provider.",
         name = cfg.binary_name(),
         version = cfg.version,
-        addr = server.addr(),
         env = server.reattach_env(),
     );
     let _ = std::io::stdout().flush();
-    if let Err(e) = tokio::signal::ctrl_c().await {
-        eprintln!("cannot wait for Ctrl-C: {e}");
-    }
+    stop.cancelled().await;
     eprintln!("stopping");
     server.shutdown().await;
     ExitCode::SUCCESS
 }
 
-/// A provider served in-process in debug mode (no handshake, no TLS) on 127.0.0.1.
-/// Dropping it stops the server.
+/// A provider served in-process in debug mode (no handshake, no TLS) on a private Unix
+/// socket (or 127.0.0.1). Dropping it stops the server and removes the socket.
 pub struct DebugServer {
-    addr: SocketAddr,
+    addr: PluginAddr,
     reattach_json: String,
     shutdown: CancellationToken,
     task: Option<JoinHandle<Result<(), tonic::transport::Error>>>,
+    /// Removed, with the socket, when the server is dropped.
+    socket_dir: Option<SocketDir>,
 }
 
 impl DebugServer {
     /// The address the server listens on.
-    pub fn addr(&self) -> SocketAddr {
-        self.addr
+    pub fn addr(&self) -> &PluginAddr {
+        &self.addr
     }
 
-    /// `http://127.0.0.1:PORT`, for a tonic `Endpoint`.
-    pub fn endpoint(&self) -> String {
-        format!("http://{}", self.addr)
+    /// The directory holding the Unix socket, when serving on one.
+    pub fn socket_dir(&self) -> Option<&std::path::Path> {
+        self.socket_dir.as_ref().map(SocketDir::path)
     }
 
     /// The value for `TF_REATTACH_PROVIDERS`:
-    /// `{"<address>":{"Protocol":"grpc","ProtocolVersion":6,"Pid":…,"Test":true,"Addr":{"Network":"tcp","String":"127.0.0.1:PORT"}}}`.
+    /// `{"<address>":{"Protocol":"grpc","ProtocolVersion":6,"Pid":…,"Test":true,"Addr":{"Network":"unix","String":"/tmp/pluginXXXXXXXX/plugin.sock"}}}`.
     pub fn reattach_json(&self) -> String {
         self.reattach_json.clone()
     }
 
     /// `TF_REATTACH_PROVIDERS='…'`, ready to paste into a POSIX shell.
     pub fn reattach_env(&self) -> String {
-        format!("TF_REATTACH_PROVIDERS='{}'", self.reattach_json)
+        format!(
+            "TF_REATTACH_PROVIDERS='{}'",
+            self.reattach_json.replace('\'', r"'\''")
+        )
     }
 
-    /// Stops the server: in-flight RPCs get [`SHUTDOWN_GRACE`] to finish.
+    /// Stops the server (in-flight RPCs get [`SHUTDOWN_GRACE`] to finish) and removes the
+    /// socket and its directory.
     pub async fn shutdown(mut self) {
         self.shutdown.cancel();
         if let Some(task) = self.task.take() {
@@ -436,40 +502,53 @@ impl std::fmt::Debug for DebugServer {
 }
 
 /// The `TF_REATTACH_PROVIDERS` JSON for a provider served on `addr` by this process.
-pub fn reattach_json(provider_address: &str, addr: SocketAddr) -> String {
-    // Written by hand to keep Terraform's field order; the address key is JSON-escaped.
+pub fn reattach_json(provider_address: &str, addr: &PluginAddr) -> String {
+    // Written by hand to keep Terraform's field order; the strings are JSON-escaped.
     let key = serde_json::Value::from(provider_address).to_string();
+    let address = serde_json::Value::from(addr.to_string()).to_string();
     format!(
-        r#"{{{key}:{{"Protocol":"grpc","ProtocolVersion":6,"Pid":{pid},"Test":true,"Addr":{{"Network":"tcp","String":"{addr}"}}}}}}"#,
+        r#"{{{key}:{{"Protocol":"grpc","ProtocolVersion":6,"Pid":{pid},"Test":true,"Addr":{{"Network":"{network}","String":{address}}}}}}}"#,
         pid = std::process::id(),
+        network = addr.network(),
     )
 }
 
-/// Serves `provider` in-process in debug mode on 127.0.0.1 (random free port), without
-/// TLS, and returns at once. `plugin.GRPCController/Shutdown` is acknowledged but does
-/// not stop the server (Terraform must not end a debug session); use
-/// [`DebugServer::shutdown`]. Installs the hclog logger if `TF_LOG*` asks for one.
+/// Serves `provider` in-process in debug mode, without TLS, and returns at once. Debug mode
+/// has no TLS, so it listens where only this user's processes can connect: a Unix socket in
+/// a fresh directory of mode 0700 under `PLUGIN_UNIX_SOCKET_DIR` (else the temporary
+/// directory); 127.0.0.1 at a random free port only where Unix sockets are unavailable.
+/// `plugin.GRPCController/Shutdown` is acknowledged but does not stop the server
+/// (Terraform must not end a debug session); use [`DebugServer::shutdown`]. Installs the
+/// hclog logger if `TF_LOG*` asks for one.
 pub async fn serve_debug_service<S: ProviderRpc>(
     provider: S,
     cfg: ServeConfig,
 ) -> std::io::Result<DebugServer> {
     crate::log::init_from_env(cfg.provider_address);
-    let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).await?;
-    let addr = listener.local_addr()?;
+    let socket_parent = handshake::unix_socket_dir(|k| std::env::var(k).ok());
+    let Bound {
+        listener,
+        addr,
+        socket_dir,
+    } = listener::bind(socket_parent.as_deref(), listener::any_loopback_port)?;
     let shutdown = CancellationToken::new();
     let router = router(provider, &shutdown, true).await;
-    let incoming = incoming::tcp_incoming(listener, shutdown.clone());
+    let incoming = incoming::plain_incoming(listener, shutdown.clone());
     let stop = shutdown.clone();
     let task = tokio::spawn(async move {
         router
             .serve_with_incoming_shutdown(incoming, stop.cancelled_owned())
             .await
     });
-    log::debug!("serving plugin protocol 6 in debug mode on {addr}");
+    log::debug!(
+        "serving plugin protocol 6 in debug mode on {} {addr}",
+        addr.network()
+    );
     Ok(DebugServer {
+        reattach_json: reattach_json(cfg.provider_address, &addr),
         addr,
-        reattach_json: reattach_json(cfg.provider_address, addr),
         shutdown,
         task: Some(task),
+        socket_dir,
     })
 }

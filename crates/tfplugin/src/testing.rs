@@ -1,8 +1,10 @@
 //! Test helpers (feature `testing`): a client certificate made the way go-plugin makes
-//! it, a parser for the handshake line, and gRPC channels over mTLS or plain TCP.
+//! it, a parser for the handshake line, and gRPC channels over mTLS or plain text, on a
+//! Unix socket or TCP.
 
 use std::future::Future;
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
@@ -11,11 +13,12 @@ use std::time::Duration;
 use base64::Engine as _;
 use hyper_util::rt::TokioIo;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer, ServerName};
-use tokio::net::TcpStream;
 use tokio_rustls::TlsConnector;
 use tokio_rustls::client::TlsStream;
 use tonic::codegen::http::Uri;
 use tonic::transport::{Channel, Endpoint};
+
+use crate::transport::listener::{Conn, PluginAddr};
 
 /// A client certificate with its key, as Terraform passes in `PLUGIN_CLIENT_CERT`.
 pub struct ClientCert {
@@ -74,13 +77,13 @@ pub fn go_plugin_client_cert() -> ClientCert {
     }
 }
 
-/// The parts of a go-plugin handshake line `1|6|tcp|ADDR|grpc|CERT`.
+/// The parts of a go-plugin handshake line `1|6|unix|PATH|grpc|CERT` (or `tcp|ADDR`).
 #[derive(Clone, Debug)]
 pub struct HandshakeLine {
     /// Application protocol version (field 2).
     pub protocol_version: u32,
     /// Listening address.
-    pub addr: SocketAddr,
+    pub addr: PluginAddr,
     /// Server certificate, when the last field is not empty.
     pub server_cert: Option<CertificateDer<'static>>,
 }
@@ -97,12 +100,16 @@ pub fn parse_handshake_line(line: &str) -> Result<HandshakeLine, String> {
     let protocol_version = parts[1]
         .parse()
         .map_err(|_| format!("bad protocol version {:?}", parts[1]))?;
-    if parts[2] != "tcp" {
-        return Err(format!("network {:?} is not tcp", parts[2]));
-    }
-    let addr: SocketAddr = parts[3]
-        .parse()
-        .map_err(|_| format!("bad address {:?}", parts[3]))?;
+    let addr = match parts[2] {
+        "tcp" => PluginAddr::Tcp(
+            parts[3]
+                .parse::<SocketAddr>()
+                .map_err(|_| format!("bad address {:?}", parts[3]))?,
+        ),
+        "unix" if parts[3].starts_with('/') => PluginAddr::Unix(PathBuf::from(parts[3])),
+        "unix" => return Err(format!("socket path {:?} is not absolute", parts[3])),
+        other => return Err(format!("network {other:?} is neither unix nor tcp")),
+    };
     if parts[4] != "grpc" {
         return Err(format!("protocol {:?} is not grpc", parts[4]));
     }
@@ -144,14 +151,22 @@ pub fn client_tls_config(
     Arc::new(config)
 }
 
+/// Connects to a plugin address, with TLS when `tls` is set (server name `localhost`, as
+/// go-plugin's client).
 #[derive(Clone)]
-struct MtlsConnector {
-    addr: SocketAddr,
-    tls: TlsConnector,
+struct Connector {
+    addr: PluginAddr,
+    tls: Option<TlsConnector>,
 }
 
-impl tonic::codegen::Service<Uri> for MtlsConnector {
-    type Response = TokioIo<TlsStream<TcpStream>>;
+/// A connection of [`Connector`]: plain or TLS.
+enum ClientConn {
+    Plain(Conn),
+    Tls(Box<TlsStream<Conn>>),
+}
+
+impl tonic::codegen::Service<Uri> for Connector {
+    type Response = TokioIo<ClientConn>;
     type Error = std::io::Error;
     type Future = Pin<Box<dyn Future<Output = Result<Self::Response, Self::Error>> + Send>>;
 
@@ -160,37 +175,90 @@ impl tonic::codegen::Service<Uri> for MtlsConnector {
     }
 
     fn call(&mut self, _uri: Uri) -> Self::Future {
-        let addr = self.addr;
+        let addr = self.addr.clone();
         let tls = self.tls.clone();
         Box::pin(async move {
-            let tcp = TcpStream::connect(addr).await?;
-            let name = ServerName::try_from("localhost").expect("server name");
-            let stream = tls.connect(name, tcp).await?;
-            Ok(TokioIo::new(stream))
+            let conn = Conn::connect(&addr).await?;
+            Ok(TokioIo::new(match tls {
+                None => ClientConn::Plain(conn),
+                Some(tls) => {
+                    let name = ServerName::try_from("localhost").expect("server name");
+                    ClientConn::Tls(Box::new(tls.connect(name, conn).await?))
+                }
+            }))
         })
     }
 }
 
-/// A gRPC channel to `addr` over TLS with `config` (see [`client_tls_config`]).
+impl tokio::io::AsyncRead for ClientConn {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut tokio::io::ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        match self.get_mut() {
+            ClientConn::Plain(c) => Pin::new(c).poll_read(cx, buf),
+            ClientConn::Tls(c) => Pin::new(c.as_mut()).poll_read(cx, buf),
+        }
+    }
+}
+
+impl tokio::io::AsyncWrite for ClientConn {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<std::io::Result<usize>> {
+        match self.get_mut() {
+            ClientConn::Plain(c) => Pin::new(c).poll_write(cx, buf),
+            ClientConn::Tls(c) => Pin::new(c.as_mut()).poll_write(cx, buf),
+        }
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        match self.get_mut() {
+            ClientConn::Plain(c) => Pin::new(c).poll_flush(cx),
+            ClientConn::Tls(c) => Pin::new(c.as_mut()).poll_flush(cx),
+        }
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        match self.get_mut() {
+            ClientConn::Plain(c) => Pin::new(c).poll_shutdown(cx),
+            ClientConn::Tls(c) => Pin::new(c.as_mut()).poll_shutdown(cx),
+        }
+    }
+}
+
+/// A gRPC channel to `addr` (a Unix socket or TCP) over TLS with `config` (see
+/// [`client_tls_config`]).
 pub async fn tls_channel(
-    addr: SocketAddr,
+    addr: impl Into<PluginAddr>,
     config: Arc<rustls::ClientConfig>,
 ) -> Result<Channel, tonic::transport::Error> {
-    let connector = MtlsConnector {
-        addr,
-        tls: TlsConnector::from(config),
-    };
-    endpoint(addr)?.connect_with_connector(connector).await
+    connect(addr.into(), Some(TlsConnector::from(config))).await
 }
 
 /// A plain-text gRPC channel to `addr` (debug mode, no AutoMTLS).
-pub async fn plain_channel(addr: SocketAddr) -> Result<Channel, tonic::transport::Error> {
-    endpoint(addr)?.connect().await
+pub async fn plain_channel(
+    addr: impl Into<PluginAddr>,
+) -> Result<Channel, tonic::transport::Error> {
+    connect(addr.into(), None).await
 }
 
-/// The endpoint of both channels to `addr`: 5 s to connect, 30 s per request.
-fn endpoint(addr: SocketAddr) -> Result<Endpoint, tonic::transport::Error> {
-    Ok(Endpoint::from_shared(format!("http://{addr}"))?
+/// A channel through [`Connector`]: 5 s to connect, 30 s per request.
+async fn connect(
+    addr: PluginAddr,
+    tls: Option<TlsConnector>,
+) -> Result<Channel, tonic::transport::Error> {
+    // The URI only names the `:authority`; the connector decides where to connect.
+    let uri = match &addr {
+        PluginAddr::Tcp(addr) => format!("http://{addr}"),
+        PluginAddr::Unix(_) => "http://localhost".to_string(),
+    };
+    Endpoint::from_shared(uri)?
         .connect_timeout(Duration::from_secs(5))
-        .timeout(Duration::from_secs(30)))
+        .timeout(Duration::from_secs(30))
+        .connect_with_connector(Connector { addr, tls })
+        .await
 }

@@ -1,4 +1,5 @@
-//! Transport tests: AutoMTLS pinning, the plugin server over mTLS, debug mode.
+//! Transport tests: AutoMTLS pinning, the plugin server over mTLS on its private Unix
+//! socket (and on loopback TCP as the fallback), debug mode.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -15,7 +16,7 @@ use tfplugin::testing::{
 };
 use tfplugin::transport::handshake::HandshakeEnv;
 use tfplugin::transport::tls;
-use tfplugin::{ServeConfig, serve_debug_service, start_plugin_service};
+use tfplugin::{PluginAddr, ServeConfig, serve_debug_service, start_plugin_service};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tonic::{Request, Response, Status, Streaming};
@@ -267,6 +268,15 @@ fn plugin_env(client: Option<&ClientCert>) -> HandshakeEnv {
         min_port: 20000,
         max_port: 25000,
         client_cert: client.map(|c| c.cert.clone()),
+        unix_socket_dir: None,
+    }
+}
+
+/// The path of a Unix socket address.
+fn socket_path(addr: &PluginAddr) -> std::path::PathBuf {
+    match addr {
+        PluginAddr::Unix(path) => path.clone(),
+        other => panic!("expected a Unix socket, got {other:?}"),
     }
 }
 
@@ -340,9 +350,11 @@ async fn plugin_server_over_mtls() {
         .unwrap();
     let line = parse_handshake_line(server.handshake_line()).unwrap();
     assert_eq!(line.protocol_version, 6);
-    assert_eq!(line.addr, server.addr());
-    assert!(line.addr.ip().is_loopback());
-    assert!((20000..=25000).contains(&line.addr.port()));
+    assert_eq!(&line.addr, server.addr());
+    let socket = socket_path(&line.addr);
+    let dir = server.socket_dir().unwrap().to_path_buf();
+    assert_eq!(socket.parent(), Some(dir.as_path()));
+    assert!(socket.exists());
     let server_cert = line
         .server_cert
         .expect("server certificate in the handshake line");
@@ -351,7 +363,7 @@ async fn plugin_server_over_mtls() {
 
     // The right client: GetProviderSchema, health, stdio stream.
     let channel = tls_channel(
-        line.addr,
+        &line.addr,
         client_tls_config(&server_cert, Some(&client_cert)),
     )
     .await
@@ -385,7 +397,7 @@ async fn plugin_server_over_mtls() {
         client_tls_config(&server_cert, None),
         client_tls_config(&server_cert, Some(&other)),
     ] {
-        let refused = match tls_channel(line.addr, config).await {
+        let refused = match tls_channel(&line.addr, config).await {
             Err(_) => true,
             Ok(ch) => ProviderClient::new(ch)
                 .get_provider_schema(tfplugin6::get_provider_schema::Request {})
@@ -404,6 +416,10 @@ async fn plugin_server_over_mtls() {
         .await
         .expect("server stops within 2 s of Shutdown")
         .unwrap();
+    assert!(
+        !socket.exists() && !dir.exists(),
+        "socket and directory removed"
+    );
     let end = tokio::time::timeout(Duration::from_secs(2), stdio.message())
         .await
         .expect("stdio stream ends");
@@ -418,7 +434,7 @@ async fn plugin_server_without_automtls() {
     assert!(server.handshake_line().ends_with("|grpc|"));
     let line = parse_handshake_line(server.handshake_line()).unwrap();
     assert!(line.server_cert.is_none());
-    let channel = plain_channel(line.addr).await.unwrap();
+    let channel = plain_channel(&line.addr).await.unwrap();
     ProviderClient::new(channel.clone())
         .get_provider_schema(tfplugin6::get_provider_schema::Request {})
         .await
@@ -442,8 +458,10 @@ async fn debug_server_serves_in_process() {
     assert_eq!(entry["ProtocolVersion"], 6);
     assert_eq!(entry["Test"], true);
     assert_eq!(entry["Pid"], std::process::id());
-    assert_eq!(entry["Addr"]["Network"], "tcp");
+    assert_eq!(entry["Addr"]["Network"], "unix");
     assert_eq!(entry["Addr"]["String"], server.addr().to_string());
+    let socket = socket_path(server.addr());
+    assert_eq!(socket.parent(), server.socket_dir());
     assert_eq!(
         server.reattach_env(),
         format!("TF_REATTACH_PROVIDERS='{}'", server.reattach_json())
@@ -471,9 +489,48 @@ async fn debug_server_serves_in_process() {
         .await
         .unwrap();
 
-    let addr = server.addr();
+    let dir = server.socket_dir().unwrap().to_path_buf();
     tokio::time::timeout(Duration::from_secs(2), server.shutdown())
         .await
         .expect("debug server stops");
-    assert!(TcpStream::connect(addr).await.is_err());
+    assert!(tokio::net::UnixStream::connect(&socket).await.is_err());
+    assert!(
+        !socket.exists() && !dir.exists(),
+        "socket and directory removed"
+    );
+}
+
+#[tokio::test]
+async fn plugin_server_falls_back_to_loopback_tcp_in_the_port_range() {
+    let client_cert = go_plugin_client_cert();
+    let env = HandshakeEnv {
+        unix_socket_dir: Some(std::env::temp_dir().join("no-such-directory/for-sockets")),
+        ..plugin_env(Some(&client_cert))
+    };
+    let server = start_plugin_service(StubProvider, &env).await.unwrap();
+    let line = parse_handshake_line(server.handshake_line()).unwrap();
+    let PluginAddr::Tcp(addr) = line.addr else {
+        panic!("{:?}", line.addr)
+    };
+    assert!(server.handshake_line().starts_with("1|6|tcp|127.0.0.1:"));
+    assert!((20000..=25000).contains(&addr.port()));
+    assert!(server.socket_dir().is_none());
+    let channel = tls_channel(
+        addr,
+        client_tls_config(&line.server_cert.unwrap(), Some(&client_cert)),
+    )
+    .await
+    .unwrap();
+    ProviderClient::new(channel.clone())
+        .get_provider_schema(tfplugin6::get_provider_schema::Request {})
+        .await
+        .unwrap();
+    GrpcControllerClient::new(channel)
+        .shutdown(Empty {})
+        .await
+        .unwrap();
+    tokio::time::timeout(Duration::from_secs(2), server.wait())
+        .await
+        .expect("server stops")
+        .unwrap();
 }

@@ -29,6 +29,12 @@ impl Error {
         )
     }
 
+    /// A number sent as a string that is not one. The text is not quoted: it is part
+    /// of a value, which may be secret.
+    pub(crate) fn not_a_number(path: &AttributePath) -> Self {
+        Self::new(path.clone(), "a string that is not a valid number")
+    }
+
     /// An error about the whole value.
     pub fn root(message: impl Into<String>) -> Self {
         Self::new(AttributePath::root(), message)

@@ -135,9 +135,7 @@ impl Decoder {
                     Json::String(s) => s.clone(),
                     _ => return Err(unexpected(path, "number")),
                 };
-                let n: Number = text
-                    .parse()
-                    .map_err(|e| Error::new(path.clone(), format!("{e}")))?;
+                let n: Number = text.parse().map_err(|_| Error::not_a_number(path))?;
                 Ok(Value::Number(n))
             }
             Type::Bool => {
@@ -152,10 +150,7 @@ impl Decoder {
                 match text.as_str() {
                     "true" | "True" | "TRUE" | "t" | "T" | "1" => Ok(Value::Bool(true)),
                     "false" | "False" | "FALSE" | "f" | "F" | "0" => Ok(Value::Bool(false)),
-                    _ => Err(Error::new(
-                        path.clone(),
-                        format!("{text:?} is not a valid bool"),
-                    )),
+                    _ => Err(Error::new(path.clone(), "a value that is not a valid bool")),
                 }
             }
             Type::List(t) | Type::Set(t) => {

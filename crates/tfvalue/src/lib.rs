@@ -75,7 +75,12 @@ pub enum Type {
 /// Equality is structural, with numbers compared numerically. The derived
 /// ordering is only a canonical order (used to sort set elements), not a
 /// meaningful one.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+///
+/// `Debug` shows the shape of a value (kinds, attribute names, lengths) but no
+/// string, number, bool or map key, because a value may hold a sensitive or
+/// write-only attribute and `Debug` output ends up in logs and panic messages.
+/// `Display` shows the contents, for the rare message that needs them.
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Value {
     /// The null value of any type.
     Null,

@@ -403,8 +403,7 @@ impl Reader<'_> {
             }
             Marker::FixStr(_) | Marker::Str8 | Marker::Str16 | Marker::Str32 => {
                 let s = self.string("number", path)?;
-                s.parse()
-                    .map_err(|e| Error::new(path.clone(), format!("{e}")))?
+                s.parse().map_err(|_| Error::not_a_number(path))?
             }
             other => return Err(self.unexpected("number", other, path)),
         };

@@ -467,8 +467,44 @@ pub(crate) fn canonical_set(mut elems: Vec<Value>) -> Vec<Value> {
     elems
 }
 
+impl fmt::Debug for Value {
+    /// `Null`, `Unknown`, `String(..)`, `List[String(..), Null]`,
+    /// `Object{"a": Number(..), "b": Unknown}`, `Map(3 entries)`: no contents.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Value::Null => f.write_str("Null"),
+            Value::Unknown => f.write_str("Unknown"),
+            Value::Bool(_) => f.write_str("Bool(..)"),
+            Value::Number(_) => f.write_str("Number(..)"),
+            Value::String(_) => f.write_str("String(..)"),
+            Value::List(v) => {
+                f.write_str("List")?;
+                f.debug_list().entries(v).finish()
+            }
+            Value::Set(v) => {
+                f.write_str("Set")?;
+                f.debug_list().entries(v).finish()
+            }
+            Value::Tuple(v) => {
+                f.write_str("Tuple")?;
+                f.debug_list().entries(v).finish()
+            }
+            Value::Map(m) => match m.len() {
+                1 => f.write_str("Map(1 entry)"),
+                n => write!(f, "Map({n} entries)"),
+            },
+            Value::Object(m) => {
+                f.write_str("Object")?;
+                f.debug_map().entries(m.iter()).finish()
+            }
+            Value::Dynamic(ty, v) => f.debug_tuple("Dynamic").field(ty).field(v).finish(),
+        }
+    }
+}
+
 impl fmt::Display for Value {
-    /// An HCL-like rendering for messages: `null`, `(unknown)`, `true`, `1.5`,
+    /// Shows the contents: never use it on configuration or state that may hold a
+    /// secret. An HCL-like rendering for messages: `null`, `(unknown)`, `true`, `1.5`,
     /// `"text"`, `["a", "b"]`, `{ a = 1, b = "x" }`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fn seq(f: &mut fmt::Formatter<'_>, v: &[Value]) -> fmt::Result {

@@ -526,10 +526,7 @@ fn malformed_input_is_rejected_with_a_path() {
     // {"list": [1, "x"]}
     let err = msgpack::decode(&hex::decode("81a46c6973749201a178").unwrap(), &ty).unwrap_err();
     assert_eq!(err.path().to_string(), "list[1]");
-    assert!(
-        err.message().contains("\"x\" is not a valid number"),
-        "{err}"
-    );
+    assert_eq!(err.message(), "a string that is not a valid number");
     // {"list": "x"}
     let err = msgpack::decode(&hex::decode("81a46c697374a178").unwrap(), &ty).unwrap_err();
     assert_eq!(

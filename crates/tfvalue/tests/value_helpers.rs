@@ -193,3 +193,42 @@ fn conversions_and_display() {
         r#"{ "a" = ["x", (unknown)], "b" = null, "n" = 0.5 }"#
     );
 }
+
+#[test]
+fn debug_shows_the_shape_but_no_contents() {
+    let value = Value::object([
+        ("client_secret", Value::string("sensitive-secret-value")),
+        ("count", Value::from(424242)),
+        ("enabled", Value::Bool(true)),
+        (
+            "labels",
+            Value::map([("secret-key-name", Value::string("x"))]),
+        ),
+        (
+            "scopes",
+            Value::list([Value::string("read:page:confluence"), Value::Unknown]),
+        ),
+        ("note", Value::Null),
+        (
+            "any",
+            Value::dynamic(Type::String, Value::string("dynamic-secret")),
+        ),
+    ]);
+    let debug = format!("{value:?} {value:#?}");
+    for hidden in [
+        "sensitive-secret-value",
+        "424242",
+        "true",
+        "secret-key-name",
+        "read:page:confluence",
+        "dynamic-secret",
+    ] {
+        assert!(!debug.contains(hidden), "{hidden} in {debug}");
+    }
+    assert_eq!(
+        format!("{value:?}"),
+        r#"Object{"any": Dynamic(String, String(..)), "client_secret": String(..), "count": Number(..), "enabled": Bool(..), "labels": Map(1 entry), "note": Null, "scopes": List[String(..), Unknown]}"#
+    );
+    // Display is the explicit way to show contents.
+    assert!(value.to_string().contains("sensitive-secret-value"));
+}

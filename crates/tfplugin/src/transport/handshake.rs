@@ -3,10 +3,13 @@
 
 use std::fmt;
 use std::net::{Ipv4Addr, SocketAddr, TcpListener};
+use std::path::PathBuf;
 
 use base64::Engine as _;
 use rustls::pki_types::CertificateDer;
 use rustls::pki_types::pem::PemObject as _;
+
+use crate::transport::listener::PluginAddr;
 
 /// Name of the environment variable carrying go-plugin's magic cookie for Terraform.
 pub const MAGIC_COOKIE_KEY: &str = "TF_PLUGIN_MAGIC_COOKIE";
@@ -31,6 +34,9 @@ pub struct HandshakeEnv {
     pub max_port: u16,
     /// The client's certificate (DER) when AutoMTLS is on (`PLUGIN_CLIENT_CERT`).
     pub client_cert: Option<CertificateDer<'static>>,
+    /// Where to create the Unix socket's directory (`PLUGIN_UNIX_SOCKET_DIR`); the
+    /// temporary directory when unset.
+    pub unix_socket_dir: Option<PathBuf>,
 }
 
 /// Why the handshake environment cannot be served.
@@ -108,6 +114,7 @@ impl HandshakeEnv {
             min_port,
             max_port,
             client_cert,
+            unix_socket_dir: unix_socket_dir(get),
         })
     }
 
@@ -116,6 +123,16 @@ impl HandshakeEnv {
         Self::from_lookup(|k| std::env::var(k).ok())
     }
 }
+
+/// `PLUGIN_UNIX_SOCKET_DIR`, if set and not empty.
+pub fn unix_socket_dir(get: impl Fn(&str) -> Option<String>) -> Option<PathBuf> {
+    get(UNIX_SOCKET_DIR_KEY)
+        .filter(|dir| !dir.trim().is_empty())
+        .map(PathBuf::from)
+}
+
+/// The variable naming the directory to create Unix sockets in (go-plugin's).
+pub const UNIX_SOCKET_DIR_KEY: &str = "PLUGIN_UNIX_SOCKET_DIR";
 
 /// Whether a comma-separated `PLUGIN_PROTOCOL_VERSIONS` value (any order) offers `version`.
 pub fn offers_protocol(offered: &str, version: u32) -> bool {
@@ -160,7 +177,8 @@ pub fn bind_in_range(min: u16, max: u16) -> std::io::Result<TcpListener> {
         .unwrap_or_else(|| std::io::Error::new(std::io::ErrorKind::AddrInUse, "empty port range")))
 }
 
-fn random_u64() -> u64 {
+/// A random number (different on every call), for ports and names.
+pub(crate) fn random_u64() -> u64 {
     use std::hash::{BuildHasher, Hasher};
     let mut h = std::collections::hash_map::RandomState::new().build_hasher();
     h.write_u32(std::process::id());
@@ -168,13 +186,16 @@ fn random_u64() -> u64 {
 }
 
 /// The handshake line (without the newline):
-/// `1|6|tcp|127.0.0.1:PORT|grpc|<server cert DER, base64 without padding>`.
-/// The last field is empty without AutoMTLS.
-pub fn handshake_line(addr: SocketAddr, server_cert: Option<&CertificateDer<'_>>) -> String {
+/// `1|6|unix|/tmp/pluginXXXXXXXX/plugin.sock|grpc|<server cert DER, base64 without padding>`
+/// (or `1|6|tcp|127.0.0.1:PORT|grpc|…`). The last field is empty without AutoMTLS.
+pub fn handshake_line(addr: &PluginAddr, server_cert: Option<&CertificateDer<'_>>) -> String {
     let cert = server_cert
         .map(|c| base64::engine::general_purpose::STANDARD_NO_PAD.encode(c.as_ref()))
         .unwrap_or_default();
-    format!("{CORE_PROTOCOL_VERSION}|{PROTOCOL_VERSION}|tcp|{addr}|grpc|{cert}")
+    format!(
+        "{CORE_PROTOCOL_VERSION}|{PROTOCOL_VERSION}|{}|{addr}|grpc|{cert}",
+        addr.network()
+    )
 }
 
 #[cfg(test)]
@@ -208,7 +229,8 @@ mod tests {
             HandshakeEnv {
                 min_port: 10000,
                 max_port: 25000,
-                client_cert: None
+                client_cert: None,
+                unix_socket_dir: None,
             }
         );
     }
@@ -256,6 +278,15 @@ mod tests {
     }
 
     #[test]
+    fn unix_socket_dir_from_the_environment() {
+        let e = HandshakeEnv::from_lookup(env(&[COOKIE, (UNIX_SOCKET_DIR_KEY, "/run/user/1000")]))
+            .unwrap();
+        assert_eq!(e.unix_socket_dir, Some(PathBuf::from("/run/user/1000")));
+        let e = HandshakeEnv::from_lookup(env(&[COOKIE, (UNIX_SOCKET_DIR_KEY, " ")])).unwrap();
+        assert_eq!(e.unix_socket_dir, None);
+    }
+
+    #[test]
     fn client_cert_pem() {
         let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).unwrap();
         let cert = rcgen::CertificateParams::new(vec!["localhost".into()])
@@ -280,10 +311,14 @@ mod tests {
         // A taken port is skipped: a range of one occupied port fails.
         assert!(bind_in_range(addr.port(), addr.port()).is_err());
         assert_eq!(
-            handshake_line(addr, None),
+            handshake_line(&PluginAddr::Tcp(addr), None),
             format!("1|6|tcp|127.0.0.1:{}|grpc|", addr.port())
         );
         let der = CertificateDer::from(vec![0xffu8, 0xfe, 0x01, 0x02]);
-        assert!(handshake_line(addr, Some(&der)).ends_with("|grpc|//4BAg"));
+        let unix = PluginAddr::Unix(PathBuf::from("/tmp/plugin0123abcd/plugin.sock"));
+        assert_eq!(
+            handshake_line(&unix, Some(&der)),
+            "1|6|unix|/tmp/plugin0123abcd/plugin.sock|grpc|//4BAg"
+        );
     }
 }

@@ -1,14 +1,13 @@
-//! Accepting connections: plain TCP (debug mode, or no AutoMTLS) and TLS-wrapped TCP.
+//! Accepting connections, on a Unix socket or TCP: plain (debug mode, or no AutoMTLS) and
+//! TLS-wrapped.
 
 use std::io;
-use std::net::SocketAddr;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
-use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::mpsc;
 use tokio_rustls::TlsAcceptor;
 use tokio_rustls::server::TlsStream;
@@ -19,8 +18,10 @@ use tonic::transport::server::{Connected, TcpConnectInfo};
 /// How long a client may take to complete the TLS handshake.
 const TLS_HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// A TLS connection accepted from TCP, usable as a tonic server connection.
-pub struct TlsConn(TlsStream<TcpStream>);
+use crate::transport::listener::{Conn, Listener};
+
+/// A TLS connection accepted on a Unix socket or TCP, usable as a tonic server connection.
+pub struct TlsConn(TlsStream<Conn>);
 
 impl Connected for TlsConn {
     type ConnectInfo = TcpConnectInfo;
@@ -70,23 +71,23 @@ impl AsyncWrite for TlsConn {
     }
 }
 
-/// Accepts TCP connections on `listener` and completes the TLS handshake of each in
-/// its own task (a slow or refused client does not hold up others). Connections that
-/// fail the handshake — e.g. a client without the pinned certificate — are dropped.
-/// The stream ends when `shutdown` is cancelled.
+/// Accepts connections on `listener` and completes the TLS handshake of each in its own
+/// task (a slow or refused client does not hold up others). Connections that fail the
+/// handshake — e.g. a client without the pinned certificate — are dropped. The stream
+/// ends when `shutdown` is cancelled.
 pub fn tls_incoming(
-    listener: TcpListener,
+    listener: Listener,
     config: Arc<rustls::ServerConfig>,
     shutdown: CancellationToken,
 ) -> ReceiverStream<io::Result<TlsConn>> {
     let (tx, rx) = mpsc::channel(16);
     let acceptor = TlsAcceptor::from(config);
     tokio::spawn(async move {
-        while let Some((tcp, peer)) = accept(&listener, &shutdown, &tx).await {
+        while let Some((conn, peer)) = accept(&listener, &shutdown, &tx).await {
             let acceptor = acceptor.clone();
             let tx = tx.clone();
             tokio::spawn(async move {
-                match tokio::time::timeout(TLS_HANDSHAKE_TIMEOUT, acceptor.accept(tcp)).await {
+                match tokio::time::timeout(TLS_HANDSHAKE_TIMEOUT, acceptor.accept(conn)).await {
                     Ok(Ok(tls)) => {
                         let _ = tx.send(Ok(TlsConn(tls))).await;
                     }
@@ -99,15 +100,15 @@ pub fn tls_incoming(
     ReceiverStream::new(rx)
 }
 
-/// Accepts plain TCP connections on `listener` until `shutdown` is cancelled.
-pub fn tcp_incoming(
-    listener: TcpListener,
+/// Accepts plain connections on `listener` until `shutdown` is cancelled.
+pub fn plain_incoming(
+    listener: Listener,
     shutdown: CancellationToken,
-) -> ReceiverStream<io::Result<TcpStream>> {
+) -> ReceiverStream<io::Result<Conn>> {
     let (tx, rx) = mpsc::channel(16);
     tokio::spawn(async move {
-        while let Some((tcp, _)) = accept(&listener, &shutdown, &tx).await {
-            if tx.send(Ok(tcp)).await.is_err() {
+        while let Some((conn, _)) = accept(&listener, &shutdown, &tx).await {
+            if tx.send(Ok(conn)).await.is_err() {
                 break;
             }
         }
@@ -115,14 +116,14 @@ pub fn tcp_incoming(
     ReceiverStream::new(rx)
 }
 
-/// The next TCP connection on `listener`, with `TCP_NODELAY` set; `None` once `shutdown`
-/// is cancelled or the receiving end of `tx` is gone. A failed accept is logged and
-/// retried after a short pause.
+/// The next connection on `listener` and its peer, for logs; `None` once `shutdown` is
+/// cancelled or the receiving end of `tx` is gone. A failed accept is logged and retried
+/// after a short pause.
 async fn accept<T>(
-    listener: &TcpListener,
+    listener: &Listener,
     shutdown: &CancellationToken,
     tx: &mpsc::Sender<T>,
-) -> Option<(TcpStream, SocketAddr)> {
+) -> Option<(Conn, String)> {
     loop {
         let accepted = tokio::select! {
             _ = shutdown.cancelled() => return None,
@@ -130,10 +131,7 @@ async fn accept<T>(
             accepted = listener.accept() => accepted,
         };
         match accepted {
-            Ok((tcp, peer)) => {
-                let _ = tcp.set_nodelay(true);
-                return Some((tcp, peer));
-            }
+            Ok(accepted) => return Some(accepted),
             Err(e) => {
                 log::warn!("accepting a connection failed: {e}");
                 tokio::time::sleep(Duration::from_millis(20)).await;
