@@ -244,3 +244,119 @@ fn a_field_of_the_wrong_type_is_caught() {
     let problems = model::check::<WrongType>(&schema(), Unknowns::Allowed).unwrap_err();
     assert!(problems[0].contains("tags"), "{problems:?}");
 }
+
+mod start_up {
+    use std::any::Any;
+    use std::sync::Arc;
+
+    use async_trait::async_trait;
+    use tfplugin::model::{Change, Typed, TypedResource};
+    use tfplugin::{Context, DataSource, Diagnostics, Provider, ProviderService, Resource};
+
+    use super::*;
+
+    /// A resource whose model lacks the schema's `tags`.
+    struct Misfit;
+
+    #[derive(Serialize, Deserialize)]
+    struct MisfitModel {
+        id: Unknowable<Option<String>>,
+    }
+
+    #[async_trait]
+    impl TypedResource for Misfit {
+        type Model = MisfitModel;
+
+        fn type_name(&self) -> &'static str {
+            "test_misfit"
+        }
+
+        fn schema(&self) -> Schema {
+            Schema::new(
+                0,
+                Block::new([
+                    Attribute::new("id", Type::String).computed(),
+                    Attribute::new("tags", Type::set(Type::String)).optional(),
+                ]),
+            )
+        }
+
+        async fn create(
+            &self,
+            _: &Context,
+            req: &Change<MisfitModel>,
+            _: &mut Diagnostics,
+        ) -> Option<MisfitModel> {
+            Some(MisfitModel {
+                id: req.planned.id.clone(),
+            })
+        }
+
+        async fn read(
+            &self,
+            _: &Context,
+            state: &MisfitModel,
+            _: &mut Diagnostics,
+        ) -> Option<MisfitModel> {
+            Some(MisfitModel {
+                id: state.id.clone(),
+            })
+        }
+
+        async fn update(
+            &self,
+            _: &Context,
+            req: &Change<MisfitModel>,
+            _: &mut Diagnostics,
+        ) -> Option<MisfitModel> {
+            Some(MisfitModel {
+                id: req.planned.id.clone(),
+            })
+        }
+
+        async fn delete(&self, _: &Context, _: &MisfitModel, _: &mut Diagnostics) {}
+
+        async fn import(&self, _: &Context, _: &str, _: &mut Diagnostics) -> Option<MisfitModel> {
+            None
+        }
+    }
+
+    struct MisfitProvider;
+
+    #[async_trait]
+    impl Provider for MisfitProvider {
+        fn schema(&self) -> Schema {
+            Schema::new(0, Block::new([]))
+        }
+
+        async fn configure(
+            &self,
+            _: &Context,
+            _: &Value,
+            _: &mut Diagnostics,
+        ) -> Option<Arc<dyn Any + Send + Sync>> {
+            None
+        }
+
+        fn resources(&self) -> Vec<Arc<dyn Resource>> {
+            vec![Arc::new(Typed(Misfit))]
+        }
+
+        fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
+            Vec::new()
+        }
+    }
+
+    #[test]
+    fn a_model_that_does_not_fit_its_schema_stops_the_server_at_start_up() {
+        let problems = ProviderService::new(Arc::new(MisfitProvider))
+            .unwrap_err()
+            .0;
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(
+            problems[0].starts_with("resource test_misfit: "),
+            "{problems:?}"
+        );
+        assert!(problems[0].contains("[\"tags\"]"), "{problems:?}");
+    }
+}
