@@ -16,14 +16,14 @@
 //! ```
 //! use std::collections::BTreeSet;
 //! use serde::{Deserialize, Serialize};
-//! use tfplugin::model::{self, Unknowable};
+//! use tfplugin::model::{self, Maybe};
 //! use tfplugin::schema::{Attribute, Block, Schema};
 //! use tfvalue::{Type, Value};
 //!
 //! #[derive(Serialize, Deserialize)]
 //! struct Thing {
-//!     id: Unknowable<Option<String>>,
-//!     tags: Option<BTreeSet<String>>,
+//!     id: Maybe<String>,
+//!     tags: Maybe<BTreeSet<String>>,
 //! }
 //!
 //! let schema = Schema::new(0, Block::new([
@@ -31,6 +31,8 @@
 //!     Attribute::new("tags", Type::set(Type::String)).optional(),
 //! ]));
 //! model::check::<Thing>(&schema, model::Unknowns::Allowed).unwrap();
+//!
+//! // `tags: Option<BTreeSet<String>>` would not do: a configuration may hold `tags` unknown.
 //!
 //! let planned = Value::object([("id", Value::Unknown), ("tags", Value::Null)]);
 //! let thing: Thing = model::from_value(&planned).unwrap();
