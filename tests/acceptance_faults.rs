@@ -1,6 +1,7 @@
-//! Acceptance: faults injected in the emulator while real Terraform applies. Each case
-//! ends with Terraform's state matching the emulator, one integration (no duplicate) and
-//! empty plans. Runs only with `TF_ACC`.
+//! Acceptance: faults injected in the emulator while real Terraform applies (rate limits,
+//! 503s, an expiring token, a lost or unreadable create answer, Ctrl-C during a create and
+//! an update). Each case ends with Terraform's state matching the emulator, one integration
+//! (no duplicate) and empty plans. Runs only with `TF_ACC`.
 
 mod common;
 
@@ -175,9 +176,33 @@ async fn lost_create_answer(tf: &Terraform) {
     converged(s).await;
 }
 
-/// Ctrl-C while the create is in flight. Whatever Frontegg ended up with, the next runs
-/// converge without a duplicate: either the create landed in state, or it never happened,
-/// or the provider's "already exists" error names the import that adopts it.
+/// The create is processed but answered with a page that is not the integration: the
+/// success proves it was created, and the provider records it from the list.
+async fn unreadable_create_answer(tf: &Terraform) {
+    let mut s = start(tf, emulator_config()).await;
+    s.write_main(&config("atl-client-unreadable"));
+    s.emulator.inject_fault(Fault::apply_then_respond(
+        "POST",
+        INTEGRATIONS,
+        1,
+        201,
+        "<html><body>Created</body></html>",
+    ));
+    s.apply().await;
+    let log = s.emulator.requests();
+    assert_eq!(
+        count(&log, "POST", INTEGRATIONS, 201),
+        1,
+        "exactly one create was sent:\n{}",
+        describe(&log)
+    );
+    s.only_integration();
+    converged(s).await;
+}
+
+/// Ctrl-C while the create is on the wire (the emulator holds it 3 s): the provider waits
+/// for its answer, as Terraform waits for the apply, so the interrupted run records the
+/// integration it created and the next plan is empty.
 async fn interrupted_apply(tf: &Terraform) {
     let mut s = start(tf, emulator_config()).await;
     s.write_main(&config("atl-client-interrupted"));
@@ -185,25 +210,16 @@ async fn interrupted_apply(tf: &Terraform) {
         .inject_fault(Fault::delay("POST", INTEGRATIONS, 1, 3000));
     let args = ["apply", "-auto-approve", "-input=false", "-no-color"];
     let child = s.spawn(&args);
-    // The catalog lookup comes right before the create.
+    // The held create takes its fault when it arrives.
     let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
-    loop {
-        let log = s.emulator.requests();
-        if log.iter().any(|r| {
-            r.method == "GET"
-                && r.path
-                    .starts_with("/app-integrations/resources/frontegg-integrations")
-        }) {
-            break;
-        }
+    while s.emulator.pending_faults() > 0 {
         assert!(
             tokio::time::Instant::now() < deadline,
-            "the apply never reached the catalog:\n{}",
-            describe(&log)
+            "the apply never sent the create:\n{}",
+            describe(&s.emulator.requests())
         );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    tokio::time::sleep(Duration::from_millis(500)).await;
     common::interrupt(&child);
     let run = s.wait(&args, child).await;
     eprintln!(
@@ -211,30 +227,22 @@ async fn interrupted_apply(tf: &Terraform) {
         tf.version, run.code
     );
     run.expect_message("Interrupt received");
-    // Let the held create finish (or not) on the emulator's side.
-    tokio::time::sleep(Duration::from_millis(3000)).await;
-
-    let in_state = !s.state_values(ADDR).await.is_null();
-    let remote = s.integrations().len();
-    eprintln!(
-        "after the interrupt (Terraform {}): in state: {in_state}, in the emulator: {remote}",
-        tf.version
+    let log = s.emulator.requests();
+    assert_eq!(
+        count(&log, "POST", INTEGRATIONS, 201),
+        1,
+        "the create that was sent was answered:\n{}",
+        describe(&log)
     );
-    let run = s.apply_any().await;
-    if run.code != 0 {
-        // Created after Terraform stopped waiting: the provider names the import.
-        run.expect_message("already exists");
-        let id = s.only_integration()["id"].as_str().expect("id").to_string();
-        run.expect_message(&format!("terraform import {ADDR} {id}"));
-        s.terraform(&["import", "-input=false", "-no-color", ADDR, &id])
-            .await
-            .expect_code(0);
-        s.apply().await;
-    } else {
-        s.assert_empty_plans().await;
-    }
     assert_eq!(s.emulator.integrations(ENV_ID).len(), 1);
+    assert!(
+        !s.state_values(ADDR).await.is_null(),
+        "Terraform {}: the interrupted apply recorded the integration:\n{}",
+        tf.version,
+        run.output()
+    );
     s.assert_state_matches_emulator().await;
+    s.assert_empty_plans().await;
 
     // Ctrl-C while an update is in flight: state keeps what Frontegg holds, and the next
     // apply finishes the change.
@@ -290,6 +298,13 @@ async fn fault_token_expires_mid_apply() {
 async fn fault_lost_create_answer() {
     for_each_terraform!("fault_lost_create_answer", |tf| lost_create_answer(&tf)
         .await);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fault_unreadable_create_answer() {
+    for_each_terraform!("fault_unreadable_create_answer", |tf| {
+        unreadable_create_answer(&tf).await
+    });
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

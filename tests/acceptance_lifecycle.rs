@@ -4,8 +4,8 @@
 //! agents assigned and unassigned, client id changed, the secret rotated (plain and
 //! write-only), disabled, drift (a tool toggled, the shared app switched on, deleted out of
 //! band), import (command, by `confluence`, import block, identity, of an integration on
-//! Frontegg's shared app), answers with fields missing, a state of the previous schema, and
-//! destroy. Runs only with `TF_ACC`.
+//! Frontegg's shared app), answers with fields missing, a state of the previous schema,
+//! `-replace` with and without `create_before_destroy`, and destroy. Runs only with `TF_ACC`.
 
 mod common;
 
@@ -335,6 +335,57 @@ async fn imported_then_converges(s: &mut Scenario, id: &str) {
 async fn confluence_integration_lifecycle() {
     for_each_terraform!("confluence_integration_lifecycle", |tf| lifecycle(&tf)
         .await);
+}
+
+/// `create_before_destroy` with `terraform apply -replace`: the create meets the integration
+/// being replaced (an environment holds one), and the error says so and how to replace it;
+/// Frontegg and state keep the original. Without `create_before_destroy` the replace works.
+async fn replace_before_destroy(tf: &Terraform) {
+    let mut s = Scenario::start(tf, Mode::DevOverrides).await;
+    s.secret(SECRET_1);
+    let lifecycle = "  lifecycle {\n    create_before_destroy = true\n  }\n";
+    s.write_main(&plain(CLIENT_ID_1, SECRET_1, lifecycle));
+    s.apply().await;
+    let original = s.only_integration()["id"].clone();
+    let replace = format!("-replace={ADDR}");
+    let args = [
+        "apply",
+        "-auto-approve",
+        "-input=false",
+        "-no-color",
+        &replace,
+    ];
+
+    let run = s.terraform(&args).await;
+    run.expect_code(1)
+        .expect_message("cannot be replaced before it is destroyed")
+        .expect_message("holds only one Confluence integration")
+        .expect_message("terraform apply -replace=frontegg_confluence_integration.<name>");
+    assert!(
+        !run.flat_output().contains("terraform import"),
+        "Terraform {}: no import of the integration being replaced:\n{}",
+        tf.version,
+        run.output()
+    );
+    assert_eq!(s.only_integration()["id"], original);
+    s.assert_state_matches_emulator().await;
+    s.assert_empty_plans().await;
+
+    // The advice: without create_before_destroy, -replace destroys, then creates.
+    s.write_main(&plain(CLIENT_ID_1, SECRET_1, ""));
+    s.terraform(&args).await.expect_code(0);
+    assert_ne!(s.only_integration()["id"], original);
+    s.assert_state_matches_emulator().await;
+    s.assert_empty_plans().await;
+    s.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn replace_with_create_before_destroy_says_how_to_replace() {
+    for_each_terraform!(
+        "replace_with_create_before_destroy_says_how_to_replace",
+        |tf| replace_before_destroy(&tf).await
+    );
 }
 
 /// `terraform plan -generate-config-out` (Terraform 1.5+) writes configuration for an

@@ -798,15 +798,22 @@ async fn destroy_deletes_and_succeeds_when_already_gone() {
     assert_no_errors(&h.destroy(&state).await);
 }
 
+const INTEGRATIONS: &str = "/app-integrations/resources/vendors-integrations/v1";
+
 #[tokio::test]
 async fn second_integration_conflicts_with_import_instructions() {
-    let (mut h, config, state) = created(|h| h.config([])).await;
+    let (mut h, _, state) = created(|h| h.config([])).await;
     let id = state.attr("id").as_str().unwrap();
-    let plan = h.plan(&Value::Null, &config).await;
-    let applied = h.apply(&Value::Null, &plan.planned, &config).await;
+    let another_app = h.config([(
+        "client_id",
+        Value::string("AnotherAtlassianApp0123456789ab"),
+    )]);
+    let plan = h.plan(&Value::Null, &another_app).await;
+    let applied = h.apply(&Value::Null, &plan.planned, &another_app).await;
     assert!(applied.state.is_null());
     let errors = errors(&applied.diags);
     assert_eq!(errors.len(), 1, "{:#?}", applied.diags);
+    assert_eq!(errors[0].summary, "Confluence integration already exists");
     let detail = &errors[0].detail;
     assert!(detail.contains(id), "{detail}");
     assert!(
@@ -818,6 +825,118 @@ async fn second_integration_conflicts_with_import_instructions() {
     assert!(detail.contains("import {"), "{detail}");
     assert!(detail.contains(&format!("id = \"{id}\"")), "{detail}");
     assert!(!detail.contains(SECRET_ONE));
+}
+
+#[tokio::test]
+async fn a_create_meeting_an_integration_with_its_settings_says_how_to_replace_it() {
+    // What create_before_destroy with -replace does: create again while the original exists.
+    let (mut h, config, state) = created(|h| h.config([])).await;
+    let id = state.attr("id").as_str().unwrap();
+    let plan = h.plan(&Value::Null, &config).await;
+    let applied = h.apply(&Value::Null, &plan.planned, &config).await;
+    assert!(applied.state.is_null());
+    let errors = errors(&applied.diags);
+    assert_eq!(errors.len(), 1, "{:#?}", applied.diags);
+    assert_eq!(
+        errors[0].summary,
+        "Confluence integration cannot be replaced before it is destroyed"
+    );
+    let detail = &errors[0].detail;
+    assert!(detail.contains(id), "{detail}");
+    assert!(
+        detail.contains("holds only one Confluence integration"),
+        "{detail}"
+    );
+    assert!(detail.contains("create_before_destroy"), "{detail}");
+    assert!(
+        detail.contains("terraform apply -replace=frontegg_confluence_integration.<name>"),
+        "{detail}"
+    );
+    assert!(!detail.contains("terraform import"), "{detail}");
+    assert!(!detail.contains("import {"), "{detail}");
+    assert_eq!(h.integrations().len(), 1);
+}
+
+#[tokio::test]
+async fn a_create_whose_answer_does_not_identify_the_integration_records_it() {
+    let mut h = Harness::start().await;
+    let config = h.config([]);
+    h.emulator.inject_fault(Fault::apply_then_respond(
+        "POST",
+        INTEGRATIONS,
+        1,
+        201,
+        "<html><body>Created</body></html>",
+    ));
+    let state = h.create(&config).await;
+    let held = h.integrations();
+    assert_eq!(held.len(), 1);
+    assert_eq!(state.attr("id").as_str(), held[0]["id"].as_str());
+    let plan = h.plan(&state, &config).await;
+    assert_no_errors(&plan.diags);
+    assert_eq!(plan.planned, state, "no changes after the adoption");
+}
+
+#[tokio::test]
+async fn a_created_integration_no_list_identifies_names_the_import_that_adopts_it() {
+    let mut h = Harness::start().await;
+    let config = h.config([]);
+    h.emulator
+        .inject_fault(Fault::apply_then_respond("POST", INTEGRATIONS, 1, 201, ""));
+    h.emulator
+        .inject_fault(Fault::respond("GET", INTEGRATIONS, 2, 200, "[]"));
+    let plan = h.plan(&Value::Null, &config).await;
+    let applied = h.apply(&Value::Null, &plan.planned, &config).await;
+    assert!(applied.state.is_null());
+    let errors = errors(&applied.diags);
+    assert_eq!(errors.len(), 1, "{:#?}", applied.diags);
+    assert_eq!(
+        errors[0].summary,
+        "Confluence integration created but not identified"
+    );
+    let detail = &errors[0].detail;
+    assert!(
+        detail.contains("terraform import frontegg_confluence_integration.<name> confluence"),
+        "{detail}"
+    );
+    assert!(!detail.contains(SECRET_ONE));
+    assert_eq!(h.integrations().len(), 1);
+}
+
+#[tokio::test]
+async fn one_empty_list_keeps_the_integration_and_two_forget_it() {
+    let (mut h, _, state) = created(|h| h.config([])).await;
+    h.emulator
+        .inject_fault(Fault::respond("GET", INTEGRATIONS, 1, 200, "[]"));
+    let read = h.read(&state).await;
+    assert_no_errors(&read.diags);
+    assert_eq!(
+        read.state, state,
+        "one empty answer is not proof it is gone"
+    );
+
+    h.emulator
+        .inject_fault(Fault::respond("GET", INTEGRATIONS, 2, 200, "[]"));
+    let read = h.read(&state).await;
+    assert_no_errors(&read.diags);
+    assert!(read.state.is_null(), "two empty answers in a row: gone");
+}
+
+#[tokio::test]
+async fn a_list_that_ends_before_its_total_keeps_the_state_with_an_error() {
+    let (mut h, _, state) = created(|h| h.config([])).await;
+    h.emulator.inject_fault(Fault::respond(
+        "GET",
+        INTEGRATIONS,
+        1,
+        200,
+        r#"{"items":[],"_metadata":{"totalItems":1,"totalPages":1}}"#,
+    ));
+    let read = h.read(&state).await;
+    assert_eq!(read.state, state);
+    let errors = errors(&read.diags);
+    assert_eq!(errors.len(), 1, "{:#?}", read.diags);
+    assert!(errors[0].detail.contains("ended after 0 of its 1 items"));
 }
 
 #[tokio::test]

@@ -182,8 +182,9 @@ async fn import_by_the_apps_name_or_by_id_gives_the_state_without_secrets() {
 #[tokio::test]
 async fn a_second_integration_of_an_app_is_refused_with_the_import_commands() {
     let mut h = mcp().await;
-    let config = h.config([app("slack")]);
-    let state = h.create(&config).await;
+    let state = h.create(&h.config([app("slack")])).await;
+    // Another integration of the app, made elsewhere with other settings.
+    let config = h.config([app("slack"), ("name", Value::string("Slack (support)"))]);
     let plan = h.plan(&Value::Null, &config).await;
     let applied = h.apply(&Value::Null, &plan.planned, &config).await;
     let errors = errors(&applied.diags);

@@ -326,8 +326,12 @@ fn client_error(diags: &mut Diagnostics, summary: &str, error: &frontegg_client:
     diags.error(summary, error.to_string());
 }
 
-/// The error for a second integration of the same app, with the commands that adopt the
-/// existing one.
+/// The error for a create that meets an integration of the app already there (a 409), or
+/// that Frontegg made without saying which it is: the commands that adopt it. An integration
+/// already there that holds everything this create asks for is taken as the one Terraform is
+/// replacing with `create_before_destroy` (Terraform creates the replacement while the
+/// original exists, and at that point tells the provider nothing about the original): the
+/// error then says how to replace it instead.
 pub(crate) fn conflict_error(
     diags: &mut Diagnostics,
     vendor: &Vendor,
@@ -335,15 +339,51 @@ pub(crate) fn conflict_error(
     error: &frontegg_client::Error,
 ) {
     let (which, import_id) = match existing_id {
-        Some(id) => (format!("(id {id})"), id),
+        Some(id) => (format!(" (id {id})"), id),
         None => (String::new(), vendor.app.as_str()),
     };
     let (title, type_name) = (&vendor.title, vendor.type_name);
+    let unidentified = matches!(error.kind(), ErrorKind::CreatedUnidentified { .. });
+    if let (false, true, Some(id)) = (unidentified, error.existing_matches_request(), existing_id) {
+        diags.error(
+            format!("{title} integration cannot be replaced before it is destroyed"),
+            format!(
+                "This Frontegg environment already holds a {title} integration with these \
+                 settings (id {id}), and an environment holds only one {title} integration, \
+                 so it cannot be replaced before it is destroyed, as `create_before_destroy` \
+                 asks. Nothing was changed in Frontegg. To replace it, remove \
+                 `create_before_destroy = true` from the resource's lifecycle block and run\n\n\
+                 \x20 terraform apply -replace={type_name}.<name>\n\n\
+                 so that Terraform destroys it before it creates the new one (<name> is this \
+                 resource's name in your configuration). If no resource in your state holds \
+                 integration {id} (it was created outside this configuration), import that \
+                 integration into this resource instead of creating one. Frontegg said: {error}"
+            ),
+        );
+        return;
+    }
+    let (summary, lead) = if unidentified {
+        (
+            format!("{title} integration created but not identified"),
+            format!(
+                "Frontegg created the {title} integration, but neither its answer nor its \
+                 list of integrations identifies it{which}, so it is not in the state yet. Adopt \
+                 it instead of creating another:"
+            ),
+        )
+    } else {
+        (
+            format!("{title} integration already exists"),
+            format!(
+                "This Frontegg environment already has a {title} integration{which}, and an \
+                 environment holds only one. Adopt it instead of creating another:"
+            ),
+        )
+    };
     diags.error(
-        format!("{title} integration already exists"),
+        summary,
         format!(
-            "This Frontegg environment already has a {title} integration {which}, and an \
-             environment holds only one. Adopt it instead of creating another: import it with\n\n\
+            "{lead} import it with\n\n\
              \x20 terraform import {type_name}.<name> {import_id}\n\n\
              or, with Terraform 1.5 and later, an import block (then run terraform apply):\n\n\
              \x20 import {{\n\
@@ -682,7 +722,8 @@ pub(crate) async fn create(
         Ok(created) => created,
         Err(e) => {
             match e.kind() {
-                ErrorKind::Conflict { existing_id } => {
+                ErrorKind::Conflict { existing_id }
+                | ErrorKind::CreatedUnidentified { existing_id } => {
                     conflict_error(diags, vendor, existing_id.as_deref(), &e)
                 }
                 _ => client_error(diags, &format!("Cannot create the {title} integration"), &e),

@@ -1,9 +1,10 @@
 //! The client: one connection pool, lazy single-flight authentication, and the request loop
 //! that applies the retry policy, the operation budget and cancellation.
 
+use std::collections::HashSet;
 use std::fmt;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderValue};
@@ -29,8 +30,13 @@ pub const MAX_ANSWER_SIZE: usize = 4 << 20;
 /// Pages a list may take before the client gives up on it (a server that keeps linking on).
 const MAX_LIST_PAGES: usize = 1000;
 
-const MAY_HAVE_BEEN_CREATED: &str = "the integration may have been created all the same; if a \
-     later create reports a conflict, import the existing integration";
+const MAY_HAVE_BEEN_CREATED: &str = "the create was sent and got no answer, so the integration \
+     may have been created all the same; if a later create reports a conflict, import the existing \
+     integration";
+
+/// The start of a transport error's message when the connection could not be made (nothing
+/// was sent).
+const COULD_NOT_CONNECT: &str = "could not connect";
 
 /// A Frontegg management API client. Cloning is cheap: clones share one connection pool and
 /// one token. Nothing is sent until the first call, which authenticates.
@@ -99,6 +105,11 @@ struct Call<'a> {
     retry_transient: bool,
     /// Secrets of this call's body, kept out of error texts.
     secrets: Vec<&'a str>,
+    /// Once sent, the call is awaited (within its timeout) even when the operation is
+    /// cancelled: a create that may have landed must get its answer, so that it is recorded.
+    finish_when_cancelled: bool,
+    /// Set when an attempt of this call is sent.
+    sent: AtomicBool,
 }
 
 struct Answer {
@@ -287,18 +298,24 @@ impl Client {
 
     /// `GET path` as a whole list: a plain array, or Frontegg's paged wrapper followed to its
     /// last page (`_links.next`; without it, the next `_offset` — a 0-based page index, as
-    /// Frontegg's OpenAPI describes it — with the same `_limit`, while `_metadata.totalItems`
-    /// says more items exist).
-    async fn get_list<T: DeserializeOwned>(
+    /// Frontegg's OpenAPI describes it — with the first page's length as `_limit`, while
+    /// `_metadata.totalItems` says more items exist). A paged list is returned only when it is
+    /// complete: pages that end before `totalItems`, repeat an item, or report another
+    /// `totalItems` (the list changed while it was read) are an error, never a shorter list.
+    async fn get_list<T: DeserializeOwned + Listed>(
         &self,
         path: &str,
         op: &Op<'_>,
     ) -> Result<Vec<T>, Error> {
-        let mut all = Vec::new();
+        let mut all: Vec<T> = Vec::new();
+        let mut seen = HashSet::new();
+        let mut expected_total = None;
+        let mut limit = None;
         let mut page_path = path.to_string();
         for page in 0..MAX_LIST_PAGES {
             let call = Call::get(page_path);
             let answer = self.execute(&call, op).await?;
+            let invalid = |what: String| invalid_answer(&call, &answer, what);
             let (items, next, total_items) = match self.parse::<ListPage<T>>(&call, &answer)? {
                 ListPage::Complete(items) if all.is_empty() => return Ok(items),
                 ListPage::Complete(items) => (items, None, None),
@@ -308,28 +325,46 @@ impl Client {
                     total_items,
                 } => (items, next, total_items),
             };
+            if let Some(total) = total_items {
+                match expected_total {
+                    None => expected_total = Some(total),
+                    Some(first) if first != total => {
+                        return Err(invalid(format!(
+                            "the list changed while it was read ({first} items, then {total}); try again"
+                        )));
+                    }
+                    Some(_) => {}
+                }
+            }
+            for item in &items {
+                let id = item.list_id();
+                if !id.is_empty() && !seen.insert(id.to_string()) {
+                    return Err(invalid(format!(
+                        "the list's pages overlap (item {id} came twice), so it may miss others"
+                    )));
+                }
+            }
             let page_len = items.len();
             all.extend(items);
-            if page_len == 0 {
+            let more_expected = expected_total.filter(|&total| (all.len() as u64) < total);
+            if page_len == 0 || (next.is_none() && more_expected.is_none()) {
+                if let Some(total) = more_expected {
+                    return Err(invalid(format!(
+                        "the list ended after {} of its {total} items",
+                        all.len()
+                    )));
+                }
                 return Ok(all);
             }
+            let limit = *limit.get_or_insert(page_len);
             page_path = match next {
                 Some(next) => self.next_page_path(path, &next).ok_or_else(|| {
-                    invalid_answer(
-                        &call,
-                        &answer,
-                        format!(
-                            "the list's next page ({next:?}) is not on {}",
-                            self.inner.base_url
-                        ),
-                    )
+                    invalid(format!(
+                        "the list's next page ({next:?}) is not on {}",
+                        self.inner.base_url
+                    ))
                 })?,
-                None => match total_items {
-                    Some(total) if (all.len() as u64) < total => {
-                        format!("{path}?_offset={}&_limit={page_len}", page + 1)
-                    }
-                    _ => return Ok(all),
-                },
+                None => format!("{path}?_offset={}&_limit={limit}", page + 1),
             };
         }
         Err(Error::new(ErrorKind::InvalidResponse, "GET", path)
@@ -372,13 +407,22 @@ impl Client {
     }
 
     /// One vendor integration by id (the API has no GET by id: this lists and picks);
-    /// `None` when it does not exist.
+    /// `None` when it does not exist. It is taken as gone only from a complete list that does
+    /// not hold it; an empty list, which a struggling server or proxy may answer, is read once
+    /// more before the integration counts as gone.
     pub async fn get_integration(
         &self,
         id: &str,
         cancel: &CancellationToken,
     ) -> Result<Option<VendorIntegration>, Error> {
         let op = self.op(cancel);
+        let listed = self.list_in(&op).await?;
+        if !listed.is_empty() {
+            return Ok(listed.into_iter().find(|i| i.id == id));
+        }
+        log::debug!(
+            "Frontegg API GET {VENDOR_INTEGRATIONS_PATH}: an empty list; reading it once more before taking integration {id} as gone"
+        );
         Ok(self.list_in(&op).await?.into_iter().find(|i| i.id == id))
     }
 
@@ -393,14 +437,24 @@ impl Client {
         self.find_by_catalog_id(catalog_id, &op).await
     }
 
-    /// Creates a vendor integration.
+    /// Creates a vendor integration. A create is never lost and never blindly repeated:
     ///
-    /// A create that gets no answer (connection lost, timeout, 5xx) is never blindly repeated:
-    /// the client lists the integrations and adopts the one with this `fronteggIntegrationId`
-    /// if it holds what was sent (the create went through). Only when the list proves that
-    /// nothing was created is the POST sent again (bounded by the retry policy); a 409 on such
-    /// a repeat means the earlier POST landed late, and the integration is adopted the same
-    /// way. A 409 otherwise is [`ErrorKind::Conflict`] with the existing integration's id.
+    /// - A success whose body does not identify the integration (empty, HTML, wrapped, no
+    ///   `id`, too large to read) still proves the create happened: the integration with this
+    ///   `fronteggIntegrationId` is adopted from the list if it holds what was sent, else the
+    ///   error is [`ErrorKind::CreatedUnidentified`].
+    /// - A create that gets no answer (connection lost, timeout, 5xx) is followed by a list,
+    ///   and the integration is adopted the same way (the create went through). Only when the
+    ///   list proves that nothing was created is the POST sent again (bounded by the retry
+    ///   policy); a 409 on such a repeat means the earlier POST landed late, and the
+    ///   integration is adopted.
+    /// - Cancellation stops the create only until the POST is sent. A POST on the wire is
+    ///   awaited within the request timeout, and the look-up after it runs even when
+    ///   cancelled (one list, within one request timeout), so that what Frontegg holds is
+    ///   returned; the POST is never sent again once cancelled.
+    ///
+    /// A 409 otherwise is [`ErrorKind::Conflict`] with the existing integration's id, and
+    /// [`Error::existing_matches_request`] says whether it holds what was sent.
     pub async fn create_integration(
         &self,
         body: &CreateVendorIntegration,
@@ -414,20 +468,25 @@ impl Client {
             authenticated: true,
             retry_transient: false,
             secrets: vec![body.oauth_configurations.client_secret.expose()],
+            finish_when_cancelled: true,
+            sent: AtomicBool::new(false),
         };
+        // Authenticate before the POST, so that a cancellation meanwhile stops at once.
+        self.token(&op).await?;
+        let catalog_id = body.frontegg_integration_id.as_str();
         let mut lost_answers = 0u32;
+        // Whether a POST that got no answer may have been applied all the same.
+        let mut may_have_landed = false;
         loop {
-            let error = match self.execute(&call, &op).await {
-                Ok(answer) => return self.parse(&call, &answer),
+            let result = self.execute(&call, &op).await;
+            let sent = call.sent.swap(false, Ordering::Relaxed);
+            let error = match result {
+                Ok(answer) => return self.created(&call, &answer, body, &op).await,
                 Err(error) => error,
             };
             match &error.kind {
                 ErrorKind::Conflict { .. } => {
-                    let existing = self
-                        .find_by_catalog_id(&body.frontegg_integration_id, &op)
-                        .await
-                        .ok()
-                        .flatten();
+                    let existing = self.find_after_create(catalog_id, &op).await.ok().flatten();
                     if lost_answers > 0
                         && let Some(found) = existing.as_ref().filter(|f| holds(f, body))
                     {
@@ -438,19 +497,17 @@ impl Client {
                         );
                         return Ok(found.clone());
                     }
-                    return Err(conflict(error, existing.map(|e| e.id)));
+                    return Err(conflict(error, existing.as_ref(), body));
                 }
                 ErrorKind::Transport | ErrorKind::Timeout | ErrorKind::Server => {
                     lost_answers += 1;
+                    may_have_landed |= sent && may_have_been_applied(&error);
                     log::warn!(
                         "Frontegg API POST {} got no usable answer ({}); checking whether the integration was created",
                         call.path,
                         error.kind_text()
                     );
-                    match self
-                        .find_by_catalog_id(&body.frontegg_integration_id, &op)
-                        .await
-                    {
+                    let stopped = match self.find_after_create(catalog_id, &op).await {
                         Ok(Some(found)) if holds(&found, body) => {
                             log::info!(
                                 "Frontegg API POST {}: the create went through (integration {}); using it",
@@ -459,7 +516,8 @@ impl Client {
                             );
                             return Ok(found);
                         }
-                        Ok(Some(other)) => return Err(conflict(error, Some(other.id))),
+                        Ok(Some(other)) => return Err(conflict(error, Some(&other), body)),
+                        Ok(None) if op.cancel.is_cancelled() => error,
                         Ok(None) if lost_answers <= self.inner.retry.max_retries => {
                             let wait = self.inner.retry.backoff(lost_answers);
                             log::debug!(
@@ -467,16 +525,28 @@ impl Client {
                                 call.path,
                                 human(wait)
                             );
-                            self.pause(wait, &op, &call, error, "before sending the create again")
-                                .await?;
+                            match self
+                                .pause(wait, &op, &call, error, "before sending the create again")
+                                .await
+                            {
+                                Ok(()) => continue,
+                                Err(stopped) => stopped,
+                            }
+                        }
+                        Ok(None) if may_have_landed => {
+                            return Err(also(
+                                error,
+                                &format!(
+                                    "no integration was listed after {lost_answers} attempts, but one \
+                                     that got no answer may still be applied; if a later create reports \
+                                     a conflict, import the existing integration"
+                                ),
+                            ));
                         }
                         Ok(None) => {
                             return Err(error.with_hint(format!(
                                 "no integration was created (tried {lost_answers} times)"
                             )));
-                        }
-                        Err(check) if check.is_cancelled() => {
-                            return Err(check.with_hint(MAY_HAVE_BEEN_CREATED));
                         }
                         Err(check) => {
                             return Err(error.with_hint(format!(
@@ -484,17 +554,102 @@ impl Client {
                                  if it exists, import it instead of creating it again"
                             )));
                         }
-                    }
+                    };
+                    return Err(if may_have_landed {
+                        also(stopped, MAY_HAVE_BEEN_CREATED)
+                    } else {
+                        also(stopped, "no integration was created")
+                    });
                 }
-                // Cancelled while the POST was in flight (not while waiting): it may have landed.
-                ErrorKind::Cancelled
-                    if lost_answers > 0 || (error.path == call.path && error.hint.is_none()) =>
+                // A success whose body was too large to read.
+                ErrorKind::InvalidResponse
+                    if error.status.is_some_and(|s| (200..300).contains(&s)) =>
                 {
-                    return Err(error.with_hint(MAY_HAVE_BEEN_CREATED));
+                    return self.adopt_unidentified(&call, error, body, &op).await;
+                }
+                // Stopped before the POST was sent (again).
+                ErrorKind::Cancelled if may_have_landed => {
+                    return Err(also(error, MAY_HAVE_BEEN_CREATED));
                 }
                 _ => return Err(error),
             }
         }
+    }
+
+    /// The integration a 2xx answer to the create describes. An answer that does not
+    /// identify it still proves the create happened: the integration is adopted from the list
+    /// when one holds what was sent.
+    async fn created(
+        &self,
+        call: &Call<'_>,
+        answer: &Answer,
+        body: &CreateVendorIntegration,
+        op: &Op<'_>,
+    ) -> Result<VendorIntegration, Error> {
+        let unreadable = match self.parse::<VendorIntegration>(call, answer) {
+            Ok(created) if !created.id.trim().is_empty() => return Ok(created),
+            Ok(_) => invalid_answer(call, answer, "the answer holds an empty id"),
+            Err(error) => error,
+        };
+        self.adopt_unidentified(call, unreadable, body, op).await
+    }
+
+    /// After a success answer to the create that does not identify the integration
+    /// (`unreadable`): the integration from the list when one holds what was sent.
+    async fn adopt_unidentified(
+        &self,
+        call: &Call<'_>,
+        unreadable: Error,
+        body: &CreateVendorIntegration,
+        op: &Op<'_>,
+    ) -> Result<VendorIntegration, Error> {
+        log::warn!(
+            "Frontegg API POST {}: {} says the integration was created, but the answer does not identify it; looking it up",
+            call.path,
+            unreadable.status.unwrap_or_default()
+        );
+        let catalog_id = body.frontegg_integration_id.as_str();
+        let mut listed = self.find_after_create(catalog_id, op).await;
+        if matches!(listed, Ok(None)) {
+            // The list may lag behind the create: one more look.
+            listed = self.find_after_create(catalog_id, op).await;
+        }
+        match listed {
+            Ok(Some(found)) if holds(&found, body) => {
+                log::info!(
+                    "Frontegg API POST {}: the create made integration {}; using it",
+                    call.path,
+                    found.id
+                );
+                Ok(found)
+            }
+            Ok(other) => Err(unidentified(unreadable, other.map(|o| o.id), None)),
+            Err(check) => Err(unidentified(unreadable, None, Some(check))),
+        }
+    }
+
+    /// The integration of `catalog_id`, looked up after a create was sent. Cancellation does
+    /// not stop this look-up: once the create may have happened, one list (within one request
+    /// timeout) finds what Frontegg holds, so that it can be recorded.
+    async fn find_after_create(
+        &self,
+        catalog_id: &str,
+        op: &Op<'_>,
+    ) -> Result<Option<VendorIntegration>, Error> {
+        if !op.cancel.is_cancelled() {
+            match self.find_by_catalog_id(catalog_id, op).await {
+                Err(error) if error.is_cancelled() => {}
+                other => return other,
+            }
+        }
+        let not_cancelled = CancellationToken::new();
+        let once = Op {
+            cancel: &not_cancelled,
+            deadline: Instant::now() + self.inner.request_timeout,
+            unanswered: AtomicU64::new(0),
+        };
+        log::debug!("cancelled after a create was sent: listing once to find what it created");
+        self.find_by_catalog_id(catalog_id, &once).await
     }
 
     /// Changes the fields set in `patch`; [`ErrorKind::NotFound`] when the integration is gone.
@@ -516,6 +671,8 @@ impl Client {
                 .iter()
                 .map(|o| o.client_secret.expose())
                 .collect(),
+            finish_when_cancelled: false,
+            sent: AtomicBool::new(false),
         };
         let answer = self.execute(&call, &op).await?;
         self.parse(&call, &answer)
@@ -670,6 +827,8 @@ impl Client {
             authenticated: false,
             retry_transient: true,
             secrets: Vec::new(),
+            finish_when_cancelled: false,
+            sent: AtomicBool::new(false),
         };
         let issued = Instant::now();
         let answer = self.execute(&call, op).await?;
@@ -742,10 +901,15 @@ impl Client {
                 .min(remaining)
                 .min(self.unanswered_left(op));
             let started = Instant::now();
-            let sent = tokio::select! {
-                biased;
-                _ = op.cancel.cancelled() => return Err(Error::cancelled(method, path, None)),
-                sent = self.send_once(call, token.as_ref(), timeout) => sent,
+            call.sent.store(true, Ordering::Relaxed);
+            let sent = if call.finish_when_cancelled {
+                self.send_once(call, token.as_ref(), timeout).await
+            } else {
+                tokio::select! {
+                    biased;
+                    _ = op.cancel.cancelled() => return Err(Error::cancelled(method, path, None)),
+                    sent = self.send_once(call, token.as_ref(), timeout) => sent,
+                }
             };
             let elapsed = started.elapsed().as_millis();
             let answer = match sent {
@@ -1012,6 +1176,8 @@ impl Call<'_> {
             authenticated: true,
             retry_transient: true,
             secrets: Vec::new(),
+            finish_when_cancelled: false,
+            sent: AtomicBool::new(false),
         }
     }
 }
@@ -1091,7 +1257,7 @@ fn transport_error(
             source = s.source();
         }
         let lead = if e.is_connect() {
-            format!("could not connect to {host}")
+            format!("{COULD_NOT_CONNECT} to {host}")
         } else {
             format!("the connection to {host} failed before an answer arrived")
         };
@@ -1109,6 +1275,23 @@ fn invalid_answer(call: &Call<'_>, answer: &Answer, message: impl Into<String>) 
     error
 }
 
+/// An item of a list, known by its id (to tell a complete list from overlapping pages).
+trait Listed {
+    fn list_id(&self) -> &str;
+}
+
+impl Listed for VendorIntegration {
+    fn list_id(&self) -> &str {
+        &self.id
+    }
+}
+
+impl Listed for CatalogEntry {
+    fn list_id(&self) -> &str {
+        &self.id
+    }
+}
+
 fn with_attempts(error: Error, attempts: u32) -> Error {
     if attempts <= 1 || error.hint.is_some() {
         return error;
@@ -1116,8 +1299,63 @@ fn with_attempts(error: Error, attempts: u32) -> Error {
     error.with_hint(format!("gave up after {attempts} attempts"))
 }
 
-fn conflict(mut error: Error, existing_id: Option<String>) -> Error {
+/// Adds `hint` to what the error already says.
+fn also(mut error: Error, hint: &str) -> Error {
+    error.hint = Some(match error.hint.take() {
+        Some(first) => format!("{first}; {hint}"),
+        None => hint.to_string(),
+    });
+    error
+}
+
+/// Whether a create that got `error` instead of an answer, though sent, may have been
+/// applied all the same: the connection was made, and no server said it failed (a gateway's
+/// 502 or 504 may come while Frontegg still works on it).
+fn may_have_been_applied(error: &Error) -> bool {
+    match error.kind {
+        ErrorKind::Timeout => true,
+        ErrorKind::Transport => !error
+            .messages
+            .first()
+            .is_some_and(|m| m.starts_with(COULD_NOT_CONNECT)),
+        ErrorKind::Server => matches!(error.status, Some(502 | 504)),
+        _ => false,
+    }
+}
+
+/// A success answer to a create that neither the answer nor the list identifies.
+fn unidentified(mut error: Error, existing_id: Option<String>, check: Option<Error>) -> Error {
+    error.hint = Some(match (&existing_id, check) {
+        (_, Some(check)) => format!(
+            "the integration was created, but the list that would identify it could not be read \
+             ({check}); import it rather than creating it again"
+        ),
+        (Some(id), None) => format!(
+            "the integration was created, but the catalog entry's integration in the list (id {id}) \
+             does not hold what was sent; check it, then import it rather than creating it again"
+        ),
+        (None, None) => {
+            "the integration was created, but the list of integrations does not show it \
+             yet; import it rather than creating it again"
+                .to_string()
+        }
+    });
+    error.kind = ErrorKind::CreatedUnidentified { existing_id };
+    error
+}
+
+fn conflict(
+    mut error: Error,
+    existing: Option<&VendorIntegration>,
+    sent: &CreateVendorIntegration,
+) -> Error {
+    let existing_id = existing.map(|e| e.id.clone());
+    error.existing_matches_request = existing.is_some_and(|e| holds(e, sent));
     error.hint = Some(match &existing_id {
+        Some(id) if error.existing_matches_request => format!(
+            "the environment already has an integration for this catalog entry (id {id}), with \
+             the settings this create asks for; an environment holds one per catalog entry"
+        ),
         Some(id) => format!(
             "the environment already has an integration for this catalog entry (id {id}); import it or delete it first"
         ),

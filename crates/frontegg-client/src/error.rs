@@ -16,6 +16,10 @@ pub enum ErrorKind {
     /// 409: the environment already has an integration for this catalog entry; its id when the
     /// client could find it.
     Conflict { existing_id: Option<String> },
+    /// A create was answered with success, but neither its answer nor the list of
+    /// integrations identifies what it created; the id of the catalog entry's integration
+    /// when the list holds one that does not match what was sent.
+    CreatedUnidentified { existing_id: Option<String> },
     /// 429 that did not clear within the retry limits or the operation budget.
     RateLimited,
     /// 5xx from Frontegg (after the retries that were safe).
@@ -56,6 +60,9 @@ pub struct ErrorDetails {
     pub trace_id: Option<String>,
     /// What the user can do about it, or what the client already tried.
     pub hint: Option<String>,
+    /// For a 409 on create: the existing integration holds everything the create asked for
+    /// (its secret aside, which Frontegg never returns).
+    pub existing_matches_request: bool,
 }
 
 impl std::ops::Deref for Error {
@@ -89,6 +96,7 @@ impl Error {
             error_code: None,
             trace_id: None,
             hint: None,
+            existing_matches_request: false,
         }))
     }
 
@@ -161,12 +169,20 @@ impl Error {
         self.kind == ErrorKind::Cancelled
     }
 
-    /// For a 409: the id of the integration that already exists, when known.
+    /// For a 409, or a create that could not be identified: the id of the integration that
+    /// exists for the catalog entry, when known.
     pub fn existing_id(&self) -> Option<&str> {
         match &self.kind {
-            ErrorKind::Conflict { existing_id } => existing_id.as_deref(),
+            ErrorKind::Conflict { existing_id }
+            | ErrorKind::CreatedUnidentified { existing_id } => existing_id.as_deref(),
             _ => None,
         }
+    }
+
+    /// For a 409 on create: whether the integration that exists holds everything the create
+    /// asked for.
+    pub fn existing_matches_request(&self) -> bool {
+        self.existing_matches_request
     }
 
     /// Replaces every occurrence of these secrets in the texts (defence in depth: a server
@@ -263,6 +279,10 @@ impl fmt::Display for Error {
             (ErrorKind::RateLimited, Some(status)) => {
                 write!(f, "{call} hit Frontegg's rate limit ({status})")?
             }
+            (ErrorKind::CreatedUnidentified { .. }, Some(status)) => write!(
+                f,
+                "{call} answered {status}, but the answer does not identify the integration"
+            )?,
             (_, Some(status)) => write!(f, "{call} failed with {status}")?,
             (ErrorKind::Timeout, None) => write!(f, "{call} timed out")?,
             (ErrorKind::Transport, None) => write!(f, "{call} got no answer")?,

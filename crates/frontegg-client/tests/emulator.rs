@@ -888,29 +888,297 @@ async fn an_unreachable_server_is_a_transport_error_after_bounded_retries() {
     );
 }
 
+/// Cancels `cancel` once the request held by the emulator's only fault has arrived.
+async fn cancel_when_held(emulator: &Emulator, cancel: &CancellationToken) {
+    while emulator.pending_faults() > 0 {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    cancel.cancel();
+}
+
 #[tokio::test]
-async fn a_create_cancelled_in_flight_says_it_may_have_happened() {
+async fn a_create_cancelled_while_the_post_is_on_the_wire_gets_its_answer() {
     let emulator = start().await;
     let client = client(&emulator);
     let cancel = CancellationToken::new();
     client.authenticate(&cancel).await.expect("authenticates");
-    emulator.inject_fault(Fault::delay("POST", BASE, 1, 5_000));
-    let stopper = cancel.clone();
-    tokio::spawn(async move {
-        tokio::time::sleep(Duration::from_millis(200)).await;
-        stopper.cancel();
-    });
-    let error = tokio::time::timeout(
-        Duration::from_secs(4),
-        client.create_integration(&create_body(&confluence(&emulator)), &cancel),
-    )
-    .await
-    .expect("returns when cancelled")
-    .expect_err("cancelled");
+    emulator.inject_fault(Fault::delay("POST", BASE, 1, 1_500));
+    let body = create_body(&confluence(&emulator));
+    let (created, ()) = tokio::join!(
+        client.create_integration(&body, &cancel),
+        cancel_when_held(&emulator, &cancel)
+    );
+    let created = created.expect("the POST that was sent is awaited");
+    assert!(cancel.is_cancelled());
+    let stored = emulator.integrations(ENV);
+    assert_eq!(stored.len(), 1);
+    assert_eq!(stored[0]["id"], created.id.as_str());
+    assert_eq!(calls(&emulator.requests(), "POST", BASE).len(), 1);
+}
+
+#[tokio::test]
+async fn a_create_cancelled_in_flight_whose_answer_is_lost_is_adopted_by_one_list() {
+    let emulator = start().await;
+    let client = client(&emulator);
+    let cancel = CancellationToken::new();
+    client.authenticate(&cancel).await.expect("authenticates");
+    emulator.inject_fault(Fault::apply_then_drop("POST", BASE, 1).after(1_000));
+    let body = create_body(&confluence(&emulator));
+    let (created, ()) = tokio::join!(
+        client.create_integration(&body, &cancel),
+        cancel_when_held(&emulator, &cancel)
+    );
+    let created = created.expect("adopted although cancelled");
+    let stored = emulator.integrations(ENV);
+    assert_eq!(stored.len(), 1);
+    assert_eq!(stored[0]["id"], created.id.as_str());
+    let log = emulator.requests();
+    assert_eq!(calls(&log, "POST", BASE).len(), 1, "{:?}", summary(&log));
+    assert_eq!(calls(&log, "GET", BASE).len(), 1, "{:?}", summary(&log));
+}
+
+#[tokio::test]
+async fn a_cancelled_create_without_an_answer_or_a_listed_integration_may_have_happened() {
+    let emulator = start().await;
+    let client = Client::new(config(&emulator).with_request_timeout(Duration::from_millis(400)))
+        .expect("client");
+    let cancel = CancellationToken::new();
+    client.authenticate(&cancel).await.expect("authenticates");
+    emulator.inject_fault(Fault::delay("POST", BASE, 1, 3_000));
+    let body = create_body(&confluence(&emulator));
+    let (error, ()) = tokio::join!(
+        client.create_integration(&body, &cancel),
+        cancel_when_held(&emulator, &cancel)
+    );
+    let error = error.expect_err("no answer, nothing listed");
+    assert_eq!(error.kind, ErrorKind::Timeout);
+    let text = error.to_string();
+    assert!(text.contains("may have been created"), "{text}");
+    // The held POST is not answered yet; a second one would have been.
+    let log = emulator.requests();
+    assert!(
+        calls(&log, "POST", BASE).is_empty(),
+        "the create was not sent again: {:?}",
+        summary(&log)
+    );
+    assert!(emulator.integrations(ENV).is_empty());
+}
+
+#[tokio::test]
+async fn a_create_cancelled_before_it_is_sent_says_nothing_may_have_been_created() {
+    let emulator = start().await;
+    let client = client(&emulator);
+    let cancel = CancellationToken::new();
+    emulator.inject_fault(Fault::delay("POST", AUTH, 1, 1_500));
+    let body = create_body(&confluence(&emulator));
+    let (error, ()) = tokio::join!(
+        client.create_integration(&body, &cancel),
+        cancel_when_held(&emulator, &cancel)
+    );
+    let error = error.expect_err("cancelled while authenticating");
     assert_eq!(error.kind, ErrorKind::Cancelled);
     let text = error.to_string();
-    assert!(text.contains("was cancelled"), "{text}");
-    assert!(text.contains("may have been created"), "{text}");
+    assert!(!text.contains("may have been created"), "{text}");
+    assert!(calls(&emulator.requests(), "POST", BASE).is_empty());
+    assert!(emulator.integrations(ENV).is_empty());
+}
+
+#[tokio::test]
+async fn a_created_answer_that_does_not_identify_the_integration_adopts_it() {
+    let too_large = format!("[{}]", " ".repeat(frontegg_client::MAX_ANSWER_SIZE));
+    for body in [
+        "",
+        "<html><body>201 Created</body></html>",
+        r#"{"data":{"name":"Confluence"}}"#,
+        r#"{"name":"Confluence","isActive":true}"#,
+        r#"{"id":"","name":"Confluence"}"#,
+        &too_large,
+    ] {
+        let emulator = start().await;
+        let client = client(&emulator);
+        emulator.inject_fault(Fault::apply_then_respond("POST", BASE, 1, 201, body));
+        let body = &body[..body.len().min(40)];
+        let created = client
+            .create_integration(
+                &create_body(&confluence(&emulator)),
+                &CancellationToken::new(),
+            )
+            .await
+            .unwrap_or_else(|e| panic!("answer {body:?}: {e}"));
+        let stored = emulator.integrations(ENV);
+        assert_eq!(stored.len(), 1, "answer {body:?}");
+        assert_eq!(stored[0]["id"], created.id.as_str(), "answer {body:?}");
+        assert_eq!(created.client_id(), Some("atlassian-client-id"));
+        assert_eq!(calls(&emulator.requests(), "POST", BASE).len(), 1);
+    }
+}
+
+#[tokio::test]
+async fn a_created_integration_no_list_identifies_is_a_clear_error() {
+    let emulator = start().await;
+    let client = client(&emulator);
+    let cancel = CancellationToken::new();
+    let catalog_id = confluence(&emulator);
+    emulator.inject_fault(Fault::apply_then_respond("POST", BASE, 1, 201, ""));
+    emulator.inject_fault(Fault::respond("GET", BASE, 2, 200, "[]"));
+    let error = client
+        .create_integration(&create_body(&catalog_id), &cancel)
+        .await
+        .expect_err("nothing identifies it");
+    assert_eq!(
+        error.kind,
+        ErrorKind::CreatedUnidentified { existing_id: None }
+    );
+    let text = error.to_string();
+    assert!(text.contains("201 Created"), "{text}");
+    assert!(text.contains("the integration was created"), "{text}");
+    assert!(text.contains("import it"), "{text}");
+    assert!(!text.contains(ATLASSIAN_SECRET), "{text}");
+    assert_eq!(emulator.integrations(ENV).len(), 1);
+    assert_eq!(calls(&emulator.requests(), "POST", BASE).len(), 1);
+
+    // A list holding another integration for the catalog entry names it.
+    let other = serde_json::json!([{
+        "id": "other-integration",
+        "name": "Wiki",
+        "fronteggIntegrationId": catalog_id,
+        "oauthConfigurations": {"clientId": "someone-else"}
+    }]);
+    emulator.inject_fault(Fault::apply_then_respond("POST", BASE, 1, 200, "{}"));
+    emulator.inject_fault(Fault::respond("GET", BASE, 1, 200, &other.to_string()));
+    let error = client
+        .create_integration(&create_body(&catalog_id), &cancel)
+        .await
+        .expect_err("the listed one is not what was sent");
+    assert_eq!(error.existing_id(), Some("other-integration"));
+    assert!(matches!(error.kind, ErrorKind::CreatedUnidentified { .. }));
+}
+
+#[tokio::test]
+async fn a_conflict_says_whether_the_existing_integration_holds_what_was_sent() {
+    let emulator = start().await;
+    let client = client(&emulator);
+    let cancel = CancellationToken::new();
+    let body = create_body(&confluence(&emulator));
+    client
+        .create_integration(&body, &cancel)
+        .await
+        .expect("first");
+    let same = client
+        .create_integration(&body, &cancel)
+        .await
+        .expect_err("conflict");
+    assert!(same.existing_matches_request());
+    assert!(!same.to_string().contains("import it"), "{same}");
+    let mut other = create_body(&confluence(&emulator));
+    other.oauth_configurations.client_id = "another-atlassian-app".to_string();
+    let different = client
+        .create_integration(&other, &cancel)
+        .await
+        .expect_err("conflict");
+    assert!(!different.existing_matches_request());
+    assert!(different.to_string().contains("import it"), "{different}");
+}
+
+#[tokio::test]
+async fn an_empty_list_is_read_once_more_before_an_integration_counts_as_gone() {
+    let emulator = start().await;
+    let client = client(&emulator);
+    let cancel = CancellationToken::new();
+    let created = client
+        .create_integration(&create_body(&confluence(&emulator)), &cancel)
+        .await
+        .expect("created");
+    emulator.inject_fault(Fault::respond("GET", BASE, 1, 200, "[]"));
+    let found = client
+        .get_integration(&created.id, &cancel)
+        .await
+        .expect("read");
+    assert_eq!(found.map(|f| f.id), Some(created.id.clone()));
+
+    emulator.inject_fault(Fault::respond("GET", BASE, 2, 200, "[]"));
+    let gone = client
+        .get_integration(&created.id, &cancel)
+        .await
+        .expect("read");
+    assert!(gone.is_none(), "two empty answers: gone");
+    let log = emulator.requests();
+    assert_eq!(calls(&log, "GET", BASE).len(), 4, "{:?}", summary(&log));
+}
+
+/// Seeds three integrations and pages by two; returns their ids in list order.
+fn three_paged(emulator: &Emulator) -> Vec<serde_json::Value> {
+    for provider in ["jira", "slack", "github"] {
+        emulator
+            .seed_integration(ENV, serde_json::json!({"provider": provider}))
+            .expect("seeded");
+    }
+    emulator.set_page_size(Some(2));
+    emulator.integrations(ENV)
+}
+
+#[tokio::test]
+async fn a_paged_list_without_next_links_is_read_by_page_index() {
+    let emulator = start().await;
+    let stored = three_paged(&emulator);
+    let first_page = serde_json::json!({
+        "items": [stored[0], stored[1]],
+        "_metadata": {"totalItems": 3, "totalPages": 2}
+    });
+    emulator.inject_fault(Fault::respond("GET", BASE, 1, 200, &first_page.to_string()));
+    let listed = client(&emulator)
+        .list_integrations(&CancellationToken::new())
+        .await
+        .expect("list");
+    let ids: Vec<&str> = listed.iter().map(|i| i.id.as_str()).collect();
+    let expected: Vec<&str> = stored.iter().filter_map(|i| i["id"].as_str()).collect();
+    assert_eq!(ids, expected);
+}
+
+#[tokio::test]
+async fn a_paged_list_that_ends_before_its_total_is_an_error_not_a_shorter_list() {
+    let emulator = start().await;
+    let client = client(&emulator);
+    let cancel = CancellationToken::new();
+    let created = client
+        .create_integration(&create_body(&confluence(&emulator)), &cancel)
+        .await
+        .expect("created");
+    emulator.inject_fault(Fault::respond(
+        "GET",
+        BASE,
+        1,
+        200,
+        r#"{"items":[],"_metadata":{"totalItems":1,"totalPages":1}}"#,
+    ));
+    let error = client
+        .get_integration(&created.id, &cancel)
+        .await
+        .expect_err("incomplete");
+    assert_eq!(error.kind, ErrorKind::InvalidResponse);
+    assert!(
+        error.to_string().contains("ended after 0 of its 1 items"),
+        "{error}"
+    );
+}
+
+#[tokio::test]
+async fn a_paged_list_whose_pages_repeat_an_item_is_an_error_not_a_list_missing_one() {
+    let emulator = start().await;
+    let stored = three_paged(&emulator);
+    let second_id = stored[1]["id"].as_str().expect("id").to_string();
+    // A server that ignores the page asked for: every page is the first one.
+    let first_page = serde_json::json!({
+        "items": [stored[0]],
+        "_links": {"next": format!("{BASE}?_offset=1&_limit=1")},
+        "_metadata": {"totalItems": 2}
+    });
+    emulator.inject_fault(Fault::respond("GET", BASE, 2, 200, &first_page.to_string()));
+    let error = client(&emulator)
+        .get_integration(&second_id, &CancellationToken::new())
+        .await
+        .expect_err("overlapping pages");
+    assert!(error.to_string().contains("overlap"), "{error}");
 }
 
 #[tokio::test]

@@ -65,6 +65,33 @@ impl Fault {
         }
     }
 
+    /// A fault that lets the next `times` matching requests happen, then answers `status` with
+    /// `body` instead of the real answer (a proxy's page, a wrapped or empty body, a 5xx).
+    pub fn apply_then_respond(
+        method: &str,
+        path: &str,
+        times: u32,
+        status: u16,
+        body: &str,
+    ) -> Fault {
+        Fault {
+            method: method.to_string(),
+            path: path.to_string(),
+            times,
+            action: FaultAction::ApplyThenRespond {
+                status,
+                body: body.to_string(),
+            },
+            delay_ms: 0,
+        }
+    }
+
+    /// The same fault, held `delay_ms` before it acts.
+    pub fn after(mut self, delay_ms: u64) -> Fault {
+        self.delay_ms = delay_ms;
+        self
+    }
+
     /// A fault that lets the next `times` matching requests happen, then closes the connection.
     pub fn apply_then_drop(method: &str, path: &str, times: u32) -> Fault {
         Fault {
@@ -110,6 +137,10 @@ impl Faults {
 
     pub fn clear(&mut self) {
         self.active.clear();
+    }
+
+    pub fn pending(&self) -> usize {
+        self.active.len()
     }
 
     /// Takes one use of the first fault matching this request.

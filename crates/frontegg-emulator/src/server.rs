@@ -145,6 +145,13 @@ impl Emulator {
         lock(&self.shared.faults).clear();
     }
 
+    /// How many injected faults have uses left. A fault's use is taken when a matching request
+    /// arrives, before any delay: a held request is known to have arrived when its fault is
+    /// no longer pending.
+    pub fn pending_faults(&self) -> usize {
+        lock(&self.shared.faults).pending()
+    }
+
     /// Every API request answered so far (admin calls excluded), oldest first.
     pub fn requests(&self) -> Vec<LoggedRequest> {
         lock(&self.shared.requests).clone()

@@ -235,6 +235,27 @@ async fn apply_then_respond_creates_and_answers_the_injected_status() {
 }
 
 #[tokio::test]
+async fn apply_then_respond_can_answer_a_success_whose_body_is_not_the_integration() {
+    let emulator = start().await;
+    let token = token(&emulator).await;
+    let page = "<html><body>Created</body></html>";
+    emulator.inject_fault(Fault::apply_then_respond("POST", BASE, 1, 201, page).after(50));
+    let response = call(
+        &emulator,
+        &token,
+        Method::POST,
+        BASE,
+        Some(create_body(&emulator)),
+    )
+    .await;
+    assert_eq!(response.status(), 201);
+    assert_eq!(response.text().await.unwrap(), page);
+    assert_eq!(emulator.integrations(ENV).len(), 1, "the create happened");
+    let logged = emulator.requests();
+    assert_eq!(logged.last().unwrap().status, 201);
+}
+
+#[tokio::test]
 async fn apply_then_drop_creates_but_the_client_sees_a_transport_error() {
     let emulator = start().await;
     let token = token(&emulator).await;
@@ -268,6 +289,29 @@ async fn delay_fault_waits_then_answers_normally() {
     emulator.inject_fault(Fault::delay("GET", BASE, 1, 50));
     let response = call(&emulator, &token, Method::GET, BASE, None).await;
     assert_eq!(response.status(), 200);
+}
+
+#[tokio::test]
+async fn a_held_request_has_taken_its_fault_while_it_waits() {
+    let emulator = start().await;
+    let token = token(&emulator).await;
+    emulator.inject_fault(Fault::delay("GET", BASE, 1, 1_500));
+    emulator.inject_fault(Fault::respond("GET", "/elsewhere", 0, 500, ""));
+    assert_eq!(emulator.pending_faults(), 2);
+    let held = tokio::spawn({
+        let url = format!("{}{BASE}", emulator.base_url());
+        async move { http().get(url).bearer_auth(&token).send().await }
+    });
+    while emulator.pending_faults() == 2 {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert!(
+        emulator.requests().iter().all(|r| r.path != BASE),
+        "the request is still held"
+    );
+    let response = held.await.unwrap().unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(emulator.pending_faults(), 1, "a fault until cleared stays");
 }
 
 #[tokio::test]
