@@ -90,16 +90,24 @@ fn root() -> PathBuf {
 
 fn pages() -> Vec<Page> {
     let provider = terraform_provider_frontegg::provider();
-    let resource = provider
-        .resources()
-        .into_iter()
-        .find(|r| r.type_name() == "frontegg_confluence_integration")
-        .expect("resource registered");
-    let data_source = provider
-        .data_sources()
-        .into_iter()
-        .find(|d| d.type_name() == "frontegg_confluence_integration")
-        .expect("data source registered");
+    let resource_named = |name: &str| {
+        provider
+            .resources()
+            .into_iter()
+            .find(|r| r.type_name() == name)
+            .expect("resource registered")
+    };
+    let data_source_named = |name: &str| {
+        provider
+            .data_sources()
+            .into_iter()
+            .find(|d| d.type_name() == name)
+            .expect("data source registered")
+    };
+    let resource = resource_named("frontegg_confluence_integration");
+    let data_source = data_source_named("frontegg_confluence_integration");
+    let mcp = resource_named("frontegg_mcp_integration");
+    let catalog = data_source_named("frontegg_integration_catalog");
     let list_resource = provider
         .list_resources()
         .into_iter()
@@ -125,6 +133,20 @@ fn pages() -> Vec<Page> {
             kind: Kind::DataSource,
             name: "frontegg_confluence_integration",
             schema: data_source.schema(),
+            identity: None,
+        },
+        Page {
+            path: "docs/resources/mcp_integration.md",
+            kind: Kind::Resource,
+            name: "frontegg_mcp_integration",
+            schema: mcp.schema(),
+            identity: mcp.identity_schema(),
+        },
+        Page {
+            path: "docs/data-sources/integration_catalog.md",
+            kind: Kind::DataSource,
+            name: "frontegg_integration_catalog",
+            schema: catalog.schema(),
             identity: None,
         },
         Page {

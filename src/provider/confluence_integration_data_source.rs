@@ -3,22 +3,26 @@
 //! the client secret. A field Frontegg's answer leaves out is null.
 
 use async_trait::async_trait;
+use tfplugin::Context;
 use tfplugin::diag::Diagnostics;
+use tfplugin::model::TypedDataSource;
 use tfplugin::schema::{Attribute, Block, Schema};
-use tfplugin::{Context, DataSource};
-use tfvalue::{Type, Value};
+use tfvalue::Type;
 
 use super::Api;
 use super::confluence_integration::{
     AGENT_IDS_DESCRIPTION, FRONTEGG_INTEGRATION_ID_DESCRIPTION, REQUESTED_SCOPES_DESCRIPTION,
-    TOOL_SCOPES_DESCRIPTION, TOOLS_DESCRIPTION, TYPE_NAME, find_confluence, reported_attributes,
+    TOOL_SCOPES_DESCRIPTION, TOOLS_DESCRIPTION, TYPE_NAME, vendor,
 };
+use super::integration::{self, Reported};
 
 /// The `frontegg_confluence_integration` data source.
 pub struct ConfluenceIntegrationDataSource;
 
 #[async_trait]
-impl DataSource for ConfluenceIntegrationDataSource {
+impl TypedDataSource for ConfluenceIntegrationDataSource {
+    type Model = Reported;
+
     fn type_name(&self) -> &'static str {
         TYPE_NAME
     }
@@ -65,26 +69,24 @@ impl DataSource for ConfluenceIntegrationDataSource {
         )
     }
 
-    async fn read(&self, ctx: &Context, _config: &Value, diags: &mut Diagnostics) -> Value {
-        let Some(client) = Api::client(ctx, diags) else {
-            return Value::Null;
-        };
-        match find_confluence(&client, ctx.cancelled(), diags).await {
-            Some(Some(integration)) => Value::object(
-                reported_attributes(&integration)
-                    .into_iter()
-                    .map(|r| (r.attribute, r.value.unwrap_or(Value::Null))),
-            ),
-            Some(None) => {
+    async fn read(
+        &self,
+        ctx: &Context,
+        _config: &Reported,
+        diags: &mut Diagnostics,
+    ) -> Option<Reported> {
+        let client = Api::client(ctx, diags)?;
+        match integration::find(&client, &vendor(), ctx.cancelled(), diags).await? {
+            Some(integration) => Some(Reported::of(&integration)),
+            None => {
                 diags.error(
                     "No Confluence integration",
                     "This Frontegg environment has no Confluence integration. Create one with \
                      the `frontegg_confluence_integration` resource or in the Frontegg portal \
                      ([ENVIRONMENT] → Integrations → Confluence).",
                 );
-                Value::Null
+                None
             }
-            None => Value::Null,
         }
     }
 }

@@ -8,7 +8,10 @@
 mod confluence_integration;
 mod confluence_integration_data_source;
 mod confluence_integration_list_resource;
+mod integration;
 mod integration_callback_url;
+mod integration_catalog_data_source;
+mod mcp_integration;
 pub mod scopes;
 mod tools;
 
@@ -18,6 +21,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use frontegg_client::{Client, ClientConfig, Region, Secret};
 use tfplugin::diag::Diagnostics;
+use tfplugin::model::{Typed, TypedData};
 use tfplugin::schema::{Attribute, Block, Schema};
 use tfplugin::{Context, DataSource, Function, ListResource, Provider, Resource};
 use tfvalue::{AttributePath, Type, Value};
@@ -26,6 +30,8 @@ pub use confluence_integration::ConfluenceIntegration;
 pub use confluence_integration_data_source::ConfluenceIntegrationDataSource;
 pub use confluence_integration_list_resource::ConfluenceIntegrationList;
 pub use integration_callback_url::IntegrationCallbackUrl;
+pub use integration_catalog_data_source::IntegrationCatalogDataSource;
+pub use mcp_integration::McpIntegration;
 
 /// One provider setting: its attribute and the environment variables read when the
 /// attribute is not set (first non-empty wins).
@@ -288,11 +294,17 @@ impl Provider for FronteggProvider {
     }
 
     fn resources(&self) -> Vec<Arc<dyn Resource>> {
-        vec![Arc::new(ConfluenceIntegration)]
+        vec![
+            Arc::new(Typed(ConfluenceIntegration)),
+            Arc::new(Typed(McpIntegration)),
+        ]
     }
 
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
-        vec![Arc::new(ConfluenceIntegrationDataSource)]
+        vec![
+            Arc::new(TypedData(ConfluenceIntegrationDataSource)),
+            Arc::new(TypedData(IntegrationCatalogDataSource)),
+        ]
     }
 
     fn list_resources(&self) -> Vec<Arc<dyn ListResource>> {

@@ -7,16 +7,12 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use frontegg_client::{CatalogIntegration, Tool};
 use tfplugin::diag::Diagnostics;
-use tfvalue::{AttributePath, Value};
+use tfvalue::AttributePath;
+
+use super::integration::Vendor;
 
 /// The scopes each tool needs: tool identifier → scopes.
-pub(crate) type ToolScopes = BTreeMap<String, BTreeSet<String>>;
-
-/// How errors name a vendor and the place where its OAuth app's permissions are granted.
-pub(crate) struct Vendor {
-    pub title: &'static str,
-    pub console: &'static str,
-}
+pub type ToolScopes = BTreeMap<String, BTreeSet<String>>;
 
 /// The tools a catalog entry offers (records with `enabled: false` are not offered).
 pub(crate) struct ToolCatalog {
@@ -55,6 +51,11 @@ impl ToolCatalog {
                 tool.scopes = known.get(&tool.identifier).cloned();
             }
         }
+    }
+
+    /// Every offered tool.
+    pub(crate) fn offered(&self) -> BTreeSet<String> {
+        self.tools.iter().map(|t| t.identifier.clone()).collect()
     }
 
     fn find(&self, identifier: &str) -> Option<&OfferedTool> {
@@ -100,7 +101,7 @@ impl ToolCatalog {
         vendor: &Vendor,
         diags: &mut Diagnostics,
     ) {
-        let path = AttributePath::attr(super::confluence_integration::TOOLS);
+        let path = AttributePath::attr("tools");
         let unknown: Vec<&str> = tools
             .iter()
             .filter(|t| self.find(t).is_none())
@@ -179,45 +180,6 @@ pub(crate) fn union(tool_scopes: &ToolScopes) -> BTreeSet<String> {
     tool_scopes.values().flatten().cloned().collect()
 }
 
-/// A set of strings as a Terraform set value.
-pub(crate) fn string_set_value<'a>(items: impl IntoIterator<Item = &'a String>) -> Value {
-    Value::set(items.into_iter().map(Value::string))
-}
-
-/// `tool_scopes` as a Terraform `map(set(string))`.
-pub(crate) fn tool_scopes_value(tool_scopes: &ToolScopes) -> Value {
-    Value::map(
-        tool_scopes
-            .iter()
-            .map(|(tool, scopes)| (tool.clone(), string_set_value(scopes))),
-    )
-}
-
-/// A known `map(set(string))` value as [`ToolScopes`] (empty when null or not known).
-pub(crate) fn tool_scopes_of(value: &Value) -> ToolScopes {
-    value
-        .entries()
-        .map(|entries| {
-            entries
-                .iter()
-                .filter_map(|(tool, scopes)| Some((tool.clone(), known_strings(scopes)?)))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-/// The strings of a known set value; `None` when it is null, unknown or holds unknowns.
-pub(crate) fn known_strings(value: &Value) -> Option<BTreeSet<String>> {
-    if !value.is_wholly_known() {
-        return None;
-    }
-    value
-        .elements()?
-        .iter()
-        .map(|v| v.as_str().map(str::to_string))
-        .collect()
-}
-
 fn quoted_list(items: &[&str]) -> String {
     items
         .iter()
@@ -249,6 +211,7 @@ mod tests {
         ToolCatalog::of(&CatalogIntegration {
             id: "c".into(),
             provider: "confluence".into(),
+            display_name: None,
             tools: Some(tools),
         })
         .expect("tools")
@@ -283,11 +246,7 @@ mod tests {
     #[test]
     fn scopes_reported_before_fill_in_records_without_scopes() {
         let mut c = catalog(vec![tool("read", Some(&["r"])), tool("mystery", None)]);
-        let known = tool_scopes_of(&tool_scopes_value(&ToolScopes::from([(
-            "mystery".to_string(),
-            set(&["m"]),
-        )])));
-        c.fill_in_scopes(&known);
+        c.fill_in_scopes(&ToolScopes::from([("mystery".to_string(), set(&["m"]))]));
         assert_eq!(
             c.fitting(&set(&["r", "m"])),
             Some(set(&["mystery", "read"]))
@@ -305,10 +264,7 @@ mod tests {
         c.check(
             &set(&["fly", "write"]),
             Some(&set(&["r"])),
-            &Vendor {
-                title: "Confluence",
-                console: "the console",
-            },
+            &Vendor::for_app("confluence", None),
             &mut diags,
         );
         let details: Vec<&str> = diags.iter().map(|d| d.detail.as_str()).collect();

@@ -25,22 +25,6 @@ pub const SECRET_ONE: &str =
 pub const SECRET_TWO: &str =
     "ATOAsecret-two-0000000000000000000000000000000000000000000000000000ABCDEF02";
 
-/// Attributes of the resource that are computed (Terraform fills them from the prior
-/// state in `proposed_new_state` when the configuration leaves them null).
-/// Computed attributes: Terraform proposes their prior value when the configuration leaves
-/// them null.
-const COMPUTED: [&str; 9] = [
-    "id",
-    "name",
-    "scopes",
-    "tools",
-    "requested_scopes",
-    "tool_scopes",
-    "agent_ids",
-    "enabled",
-    "frontegg_integration_id",
-];
-
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Severity {
     Error,
@@ -165,9 +149,16 @@ pub struct Harness {
     pub rpc: ProviderClient<Channel>,
     /// Terraform 1.11+ sends `write_only_attributes_allowed`; 1.0.3 does not.
     pub write_only_allowed: bool,
+    /// The resource type the harness drives.
+    type_name: &'static str,
+    /// Its computed attributes: Terraform proposes their prior value when the configuration
+    /// leaves them null.
+    computed: Vec<String>,
     resource_type: Type,
     identity_type: Type,
-    data_source_type: Type,
+    data_source_types: BTreeMap<String, Type>,
+    /// Every resource type: its value type, identity type and computed attributes.
+    resource_types: BTreeMap<String, (Type, Type, Vec<String>)>,
     provider_type: Type,
     _server: DebugServer,
 }
@@ -175,7 +166,12 @@ pub struct Harness {
 impl Harness {
     /// A provider configured for the emulator's default environment.
     pub async fn start() -> Harness {
-        let mut harness = Self::unconfigured().await;
+        Self::start_with(TYPE_NAME).await
+    }
+
+    /// A configured provider, driving the resource type `type_name`.
+    pub async fn start_with(type_name: &'static str) -> Harness {
+        let mut harness = Self::unconfigured_with(type_name).await;
         let config = harness.provider_config([]);
         let diags = harness.configure(&config).await;
         assert_no_errors(&diags);
@@ -184,6 +180,11 @@ impl Harness {
 
     /// A provider that has answered `GetProviderSchema` but is not configured yet.
     pub async fn unconfigured() -> Harness {
+        Self::unconfigured_with(TYPE_NAME).await
+    }
+
+    /// The same, driving the resource type `type_name`.
+    pub async fn unconfigured_with(type_name: &'static str) -> Harness {
         let emulator = Emulator::start(EmulatorConfig::default())
             .await
             .expect("start emulator");
@@ -207,23 +208,59 @@ impl Harness {
         let resource = provider
             .resources()
             .into_iter()
-            .find(|r| r.type_name() == TYPE_NAME)
+            .find(|r| r.type_name() == type_name)
             .expect("resource");
-        let data_source = provider
+        let data_source_types = provider
             .data_sources()
-            .into_iter()
-            .find(|d| d.type_name() == TYPE_NAME)
-            .expect("data source");
+            .iter()
+            .map(|d| (d.type_name().to_string(), d.schema().value_type()))
+            .collect();
+        let computed_of = |r: &dyn tfplugin::Resource| -> Vec<String> {
+            r.schema()
+                .block
+                .attributes
+                .iter()
+                .filter(|a| a.computed)
+                .map(|a| a.name.clone())
+                .collect()
+        };
+        let computed = computed_of(resource.as_ref());
+        let resource_types = provider
+            .resources()
+            .iter()
+            .map(|r| {
+                (
+                    r.type_name().to_string(),
+                    (
+                        r.schema().value_type(),
+                        r.identity_schema().expect("identity").value_type(),
+                        computed_of(r.as_ref()),
+                    ),
+                )
+            })
+            .collect();
         Harness {
             emulator,
             rpc,
             write_only_allowed: true,
+            type_name,
+            computed,
+            data_source_types,
+            resource_types,
             resource_type: resource.schema().value_type(),
             identity_type: resource.identity_schema().expect("identity").value_type(),
-            data_source_type: data_source.schema().value_type(),
             provider_type: provider.schema().value_type(),
             _server: server,
         }
+    }
+
+    /// From now on, drive the resource type `type_name` (same provider, same emulator).
+    pub fn drive(&mut self, type_name: &'static str) {
+        let (ty, identity, computed) = self.resource_types[type_name].clone();
+        self.type_name = type_name;
+        self.resource_type = ty;
+        self.identity_type = identity;
+        self.computed = computed;
     }
 
     /// Provider configuration for the emulator, with `overrides` on top.
@@ -286,7 +323,7 @@ impl Harness {
         let response = self
             .rpc
             .validate_resource_config(pb::validate_resource_config::Request {
-                type_name: TYPE_NAME.into(),
+                type_name: self.type_name.into(),
                 config: Some(dynamic(config, &self.resource_type)),
                 client_capabilities: capabilities(self.write_only_allowed),
             })
@@ -298,12 +335,12 @@ impl Harness {
 
     /// `objchange.ProposedNew`: the configuration, with the prior value of every computed
     /// attribute the configuration leaves null.
-    fn proposed_new(prior: &Value, config: &Value) -> Value {
+    fn proposed_new(&self, prior: &Value, config: &Value) -> Value {
         if prior.is_null() {
             return config.clone();
         }
         let mut proposed = config.clone();
-        for name in COMPUTED {
+        for name in &self.computed {
             if config.attr(name).is_null() {
                 proposed.set_attr(name, prior.attr(name).clone());
             }
@@ -313,11 +350,11 @@ impl Harness {
 
     pub async fn plan(&mut self, prior: &Value, config: &Value) -> Plan {
         let ty = self.resource_type.clone();
-        let proposed = Self::proposed_new(prior, config);
+        let proposed = self.proposed_new(prior, config);
         let response = self
             .rpc
             .plan_resource_change(pb::plan_resource_change::Request {
-                type_name: TYPE_NAME.into(),
+                type_name: self.type_name.into(),
                 prior_state: Some(dynamic(prior, &ty)),
                 proposed_new_state: Some(dynamic(&proposed, &ty)),
                 config: Some(dynamic(config, &ty)),
@@ -345,7 +382,7 @@ impl Harness {
         let response = self
             .rpc
             .apply_resource_change(pb::apply_resource_change::Request {
-                type_name: TYPE_NAME.into(),
+                type_name: self.type_name.into(),
                 prior_state: Some(dynamic(prior, &ty)),
                 planned_state: Some(dynamic(planned, &ty)),
                 config: Some(dynamic(config, &ty)),
@@ -382,7 +419,7 @@ impl Harness {
         let response = self
             .rpc
             .read_resource(pb::read_resource::Request {
-                type_name: TYPE_NAME.into(),
+                type_name: self.type_name.into(),
                 current_state: Some(dynamic(state, &ty)),
                 private: Vec::new(),
                 provider_meta: None,
@@ -405,7 +442,7 @@ impl Harness {
         let response = self
             .rpc
             .upgrade_resource_state(pb::upgrade_resource_state::Request {
-                type_name: TYPE_NAME.into(),
+                type_name: self.type_name.into(),
                 version,
                 raw_state: Some(pb::RawState {
                     json: serde_json::to_vec(json).expect("json"),
@@ -435,7 +472,7 @@ impl Harness {
         let response = self
             .rpc
             .import_resource_state(pb::import_resource_state::Request {
-                type_name: TYPE_NAME.into(),
+                type_name: self.type_name.into(),
                 id: id.into(),
                 client_capabilities: capabilities(self.write_only_allowed),
                 identity,
@@ -468,12 +505,17 @@ impl Harness {
     }
 
     pub async fn read_data_source(&mut self) -> (Value, Vec<Diag>) {
-        let ty = self.data_source_type.clone();
+        self.read_data_source_of(TYPE_NAME).await
+    }
+
+    /// `ReadDataSource` of the data source `name` with an empty configuration.
+    pub async fn read_data_source_of(&mut self, name: &str) -> (Value, Vec<Diag>) {
+        let ty = self.data_source_types[name].clone();
         let config = Value::object_of(&ty, Vec::<(String, Value)>::new());
         let response = self
             .rpc
             .read_data_source(pb::read_data_source::Request {
-                type_name: TYPE_NAME.into(),
+                type_name: name.into(),
                 config: Some(dynamic(&config, &ty)),
                 provider_meta: None,
                 client_capabilities: capabilities(self.write_only_allowed),
@@ -534,6 +576,40 @@ impl Harness {
         match response.error {
             Some(e) => Err((e.text, e.function_argument)),
             None => Ok(decode(response.result, &Type::String)),
+        }
+    }
+
+    /// `MoveResourceState` of a `source_type` state (stored JSON at `version`) to the
+    /// harness's resource type.
+    pub async fn move_state(
+        &mut self,
+        source_type: &str,
+        version: i64,
+        json: &serde_json::Value,
+    ) -> Applied {
+        let ty = self.resource_type.clone();
+        let response = self
+            .rpc
+            .move_resource_state(pb::move_resource_state::Request {
+                source_provider_address: "registry.terraform.io/frontegg/frontegg".into(),
+                source_type_name: source_type.into(),
+                source_schema_version: version,
+                source_state: Some(pb::RawState {
+                    json: serde_json::to_vec(json).expect("json"),
+                    flatmap: Default::default(),
+                }),
+                target_type_name: self.type_name.into(),
+                source_private: Vec::new(),
+                source_identity: None,
+                source_identity_schema_version: 0,
+            })
+            .await
+            .expect("MoveResourceState")
+            .into_inner();
+        Applied {
+            state: decode(response.target_state, &ty),
+            identity: self.identity_value(response.target_identity),
+            diags: diags_from(response.diagnostics),
         }
     }
 

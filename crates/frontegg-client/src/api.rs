@@ -66,6 +66,9 @@ pub struct CatalogEntry {
     pub id: String,
     /// `confluence`, `jira`, `slack`, ... (a client must accept providers it does not know).
     pub provider: String,
+    /// The name the portal shows (`displayName`), when Frontegg sends it.
+    #[serde(default, rename = "displayName")]
+    pub display_name: Option<String>,
 }
 
 /// `GET` one catalog entry with its tools.
@@ -78,6 +81,8 @@ pub fn catalog_entry_path(id: &str) -> String {
 pub struct CatalogIntegration {
     pub id: String,
     pub provider: String,
+    /// The name the portal shows (`displayName`), when Frontegg sends it.
+    pub display_name: Option<String>,
     /// The offered tools, by identifier; `None` when Frontegg did not report them.
     pub tools: Option<Vec<CatalogTool>>,
 }
@@ -112,6 +117,8 @@ impl<'de> Deserialize<'de> for CatalogIntegration {
             id: String,
             #[serde(default)]
             provider: Option<String>,
+            #[serde(default, rename = "displayName")]
+            display_name: Option<String>,
             #[serde(default)]
             tools: Option<std::collections::BTreeMap<String, Option<Record>>>,
         }
@@ -119,6 +126,7 @@ impl<'de> Deserialize<'de> for CatalogIntegration {
         Ok(CatalogIntegration {
             id: wire.id,
             provider: wire.provider.unwrap_or_default(),
+            display_name: wire.display_name,
             tools: wire.tools.map(|tools| {
                 tools
                     .into_iter()

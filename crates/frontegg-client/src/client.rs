@@ -272,6 +272,17 @@ impl Client {
         Ok(entry)
     }
 
+    /// The catalog entry with catalog id `id` and the tools it offers; [`ErrorKind::NotFound`]
+    /// when there is none.
+    pub async fn catalog_integration_by_id(
+        &self,
+        id: &str,
+        cancel: &CancellationToken,
+    ) -> Result<CatalogIntegration, Error> {
+        let op = self.op(cancel);
+        self.get_json(&api::catalog_entry_path(id), &op).await
+    }
+
     /// Every vendor integration of the environment.
     pub async fn list_integrations(
         &self,

@@ -1,14 +1,17 @@
 //! The integration catalog ("Frontegg integrations"): the 31 providers of the contract with ids
 //! stable per environment, and the tools each offers. Confluence offers the tools of
-//! `data/confluence-tools.tsv` (embedded, parsed at start); the other providers offer none.
+//! `data/confluence-tools.tsv`, every other provider those of `data/catalog-tools.tsv` (both
+//! embedded, parsed at start).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
 
 const CONFLUENCE_TOOLS_TSV: &str = include_str!("../data/confluence-tools.tsv");
 const TSV_HEADER: [&str; 4] = ["identifier", "name", "category", "scopes"];
+const CATALOG_TOOLS_TSV: &str = include_str!("../data/catalog-tools.tsv");
+const CATALOG_TSV_HEADER: [&str; 5] = ["provider", "identifier", "name", "category", "scopes"];
 
 /// Every provider of the contract, with the display name the portal gives it.
 pub(crate) const PROVIDERS: [(&str, &str); 31] = [
@@ -77,23 +80,29 @@ impl CatalogTool {
 }
 
 pub(crate) struct Catalog {
-    confluence: Vec<CatalogTool>,
+    tools: BTreeMap<&'static str, Vec<CatalogTool>>,
 }
 
 impl Catalog {
-    /// The catalog with the embedded Confluence tools.
+    /// The catalog with the embedded tools.
     pub fn embedded() -> Result<Catalog, String> {
         let confluence = parse_tools(CONFLUENCE_TOOLS_TSV)
             .map_err(|e| format!("the embedded data/confluence-tools.tsv is invalid: {e}"))?;
-        Ok(Catalog { confluence })
+        let mut tools = parse_provider_tools(CATALOG_TOOLS_TSV)
+            .map_err(|e| format!("the embedded data/catalog-tools.tsv is invalid: {e}"))?;
+        if tools.insert("confluence", confluence).is_some() {
+            return Err(
+                "the embedded data/catalog-tools.tsv lists Confluence tools, which belong in \
+                 data/confluence-tools.tsv"
+                    .to_string(),
+            );
+        }
+        Ok(Catalog { tools })
     }
 
     /// The tools `provider` offers, in catalog order (none for a provider without tools).
     pub fn tools(&self, provider: &str) -> &[CatalogTool] {
-        match provider {
-            "confluence" => &self.confluence,
-            _ => &[],
-        }
+        self.tools.get(provider).map_or(&[], Vec::as_slice)
     }
 
     /// `GET frontegg-integrations/v1`: the lean entries, plus fields clients ignore.
@@ -216,54 +225,94 @@ pub(crate) fn stable_uuid(parts: &[&str]) -> String {
         .to_string()
 }
 
-/// Parses a tool table: `#` comment lines, the header `identifier name category scopes`, then one
-/// tab-separated row per tool with comma-separated scopes.
-fn parse_tools(text: &str) -> Result<Vec<CatalogTool>, String> {
-    let mut rows = text
+/// The rows of a tab-separated table after `#` comment lines and the header `header`: their
+/// line numbers and trimmed fields, as many as the header has.
+fn rows<'t, const N: usize>(
+    text: &'t str,
+    header: &[&str; N],
+) -> Result<Vec<(usize, [&'t str; N])>, String> {
+    let mut lines = text
         .lines()
         .enumerate()
         .map(|(index, line)| (index + 1, line.trim_end_matches('\r')))
         .filter(|(_, line)| !line.trim().is_empty() && !line.starts_with('#'));
-    match rows.next() {
-        Some((_, header)) if header.split('\t').eq(TSV_HEADER) => {}
+    match lines.next() {
+        Some((_, first)) if first.split('\t').eq(header.iter().copied()) => {}
         Some((number, _)) => {
             return Err(format!(
                 "line {number}: the header must be {}",
-                TSV_HEADER.join(" TAB ")
+                header.join(" TAB ")
             ));
         }
         None => return Err("no header and no tools".to_string()),
     }
+    lines
+        .map(|(number, line)| {
+            let fields: Vec<&str> = line.split('\t').map(str::trim).collect();
+            let found = fields.len();
+            <[&str; N]>::try_from(fields)
+                .map(|fields| (number, fields))
+                .map_err(|_| {
+                    format!("line {number}: expected {N} tab-separated fields, found {found}")
+                })
+        })
+        .collect()
+}
+
+/// One tool from its row, refused when it is incomplete or already in `tools`.
+fn tool(
+    number: usize,
+    [identifier, name, category, scopes]: [&str; 4],
+    tools: &[CatalogTool],
+) -> Result<CatalogTool, String> {
+    if identifier.is_empty() || name.is_empty() {
+        return Err(format!(
+            "line {number}: the identifier and the name must not be empty"
+        ));
+    }
+    if tools.iter().any(|tool| tool.identifier == identifier) {
+        return Err(format!("line {number}: tool {identifier} is listed twice"));
+    }
+    Ok(CatalogTool {
+        identifier: identifier.to_string(),
+        name: name.to_string(),
+        category: category.to_string(),
+        scopes: scopes
+            .split(',')
+            .map(str::trim)
+            .filter(|scope| !scope.is_empty())
+            .map(str::to_string)
+            .collect(),
+    })
+}
+
+/// Parses a tool table: `#` comment lines, the header `identifier name category scopes`, then one
+/// tab-separated row per tool with comma-separated scopes.
+fn parse_tools(text: &str) -> Result<Vec<CatalogTool>, String> {
     let mut tools: Vec<CatalogTool> = Vec::new();
-    for (number, line) in rows {
-        let fields: Vec<&str> = line.split('\t').map(str::trim).collect();
-        let [identifier, name, category, scopes] = fields[..] else {
-            return Err(format!(
-                "line {number}: expected 4 tab-separated fields, found {}",
-                fields.len()
-            ));
-        };
-        if identifier.is_empty() || name.is_empty() {
-            return Err(format!(
-                "line {number}: the identifier and the name must not be empty"
-            ));
-        }
-        if tools.iter().any(|tool| tool.identifier == identifier) {
-            return Err(format!("line {number}: tool {identifier} is listed twice"));
-        }
-        tools.push(CatalogTool {
-            identifier: identifier.to_string(),
-            name: name.to_string(),
-            category: category.to_string(),
-            scopes: scopes
-                .split(',')
-                .map(str::trim)
-                .filter(|scope| !scope.is_empty())
-                .map(str::to_string)
-                .collect(),
-        });
+    for (number, fields) in rows(text, &TSV_HEADER)? {
+        let parsed = tool(number, fields, &tools)?;
+        tools.push(parsed);
     }
     Ok(tools)
+}
+
+/// Parses the table of several providers' tools: the header `provider identifier name category
+/// scopes`, each provider one of the contract's.
+fn parse_provider_tools(text: &str) -> Result<BTreeMap<&'static str, Vec<CatalogTool>>, String> {
+    let mut catalog: BTreeMap<&'static str, Vec<CatalogTool>> = BTreeMap::new();
+    for (number, [provider, identifier, name, category, scopes]) in rows(text, &CATALOG_TSV_HEADER)?
+    {
+        let Some(provider) = provider_named(provider) else {
+            return Err(format!(
+                "line {number}: {provider:?} is not a provider of the catalog"
+            ));
+        };
+        let tools = catalog.entry(provider).or_default();
+        let parsed = tool(number, [identifier, name, category, scopes], tools)?;
+        tools.push(parsed);
+    }
+    Ok(catalog)
 }
 
 #[cfg(test)]
@@ -287,7 +336,48 @@ mod tests {
                 ],
             }
         );
-        assert!(catalog.tools("jira").is_empty());
+    }
+
+    #[test]
+    fn every_provider_offers_tools_with_scopes_in_its_vendors_notation() {
+        let catalog = Catalog::embedded().unwrap();
+        for (provider, _) in PROVIDERS {
+            assert!(!catalog.tools(provider).is_empty(), "{provider}");
+        }
+        let scopes_of = |provider: &str, identifier: &str| {
+            catalog
+                .tools(provider)
+                .iter()
+                .find(|t| t.identifier == identifier)
+                .map(|t| t.scopes.clone())
+                .unwrap()
+        };
+        assert_eq!(scopes_of("slack", "chat:post_message"), ["chat:write"]);
+        assert_eq!(scopes_of("github", "orgs:read"), ["read:org"]);
+        assert_eq!(
+            scopes_of("jira", "issues:write"),
+            ["read:jira-work", "write:jira-work"]
+        );
+        assert!(scopes_of("clickup", "tasks:read").is_empty());
+    }
+
+    #[test]
+    fn a_provider_outside_the_catalog_is_refused_with_its_line() {
+        let text = "provider\tidentifier\tname\tcategory\tscopes\nmyspace\ta\tA\tC\ts\n";
+        assert_eq!(
+            parse_provider_tools(text).unwrap_err(),
+            "line 2: \"myspace\" is not a provider of the catalog"
+        );
+    }
+
+    #[test]
+    fn a_tool_listed_twice_for_one_provider_is_refused() {
+        let text = "provider\tidentifier\tname\tcategory\tscopes\n\
+                    slack\ta\tA\tC\ts\ngithub\ta\tA\tC\ts\nslack\ta\tA\tC\ts\n";
+        assert_eq!(
+            parse_provider_tools(text).unwrap_err(),
+            "line 4: tool a is listed twice"
+        );
     }
 
     #[test]

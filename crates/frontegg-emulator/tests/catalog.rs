@@ -208,7 +208,6 @@ async fn catalog_tools_lists_the_records_with_their_identifier_in_catalog_order(
             "scopes": ["read:page:confluence"]
         })
     );
-    assert!(emulator.catalog_tools("jira").is_empty());
     let over_http: Vec<Value> = admin(&emulator, Method::GET, "catalog/confluence/tools", None)
         .await
         .json()
@@ -218,16 +217,30 @@ async fn catalog_tools_lists_the_records_with_their_identifier_in_catalog_order(
 }
 
 #[tokio::test]
-async fn other_providers_offer_no_tools_yet() {
+async fn every_other_provider_offers_tools_of_its_own_with_its_vendors_scopes() {
     let emulator = start().await;
-    let jira = emulator.catalog_id(ENV, "jira").unwrap();
-    let entry: Value = get(&emulator, &format!("{CATALOG}/{jira}"))
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(entry["provider"], "jira");
-    assert_eq!(entry["tools"], json!({}));
+    for (provider, tool, scopes) in [
+        (
+            "jira",
+            "issues:write",
+            json!(["read:jira-work", "write:jira-work"]),
+        ),
+        ("slack", "channels:list", json!(["channels:read"])),
+        ("github", "repos:read", json!(["repo"])),
+    ] {
+        let id = emulator.catalog_id(ENV, provider).unwrap();
+        let entry: Value = get(&emulator, &format!("{CATALOG}/{id}"))
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(entry["provider"], provider);
+        assert_eq!(entry["tools"][tool]["scopes"], scopes, "{provider}");
+        assert!(entry["tools"].get("pages:read").is_none(), "{provider}");
+    }
+    for provider in PROVIDERS {
+        assert!(!emulator.catalog_tools(provider).is_empty(), "{provider}");
+    }
 }
 
 #[tokio::test]

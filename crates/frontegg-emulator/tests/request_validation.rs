@@ -176,7 +176,7 @@ async fn create_with_a_tool_the_catalog_entry_does_not_offer_is_400_naming_it() 
 }
 
 #[tokio::test]
-async fn a_provider_without_tools_accepts_only_an_empty_tool_list() {
+async fn a_tool_of_another_provider_is_400_and_no_tools_are_accepted() {
     let emulator = start().await;
     let token = token(&emulator).await;
     let mut body = create_body(&emulator);

@@ -4,6 +4,7 @@
 pub mod proto;
 
 pub mod diag;
+pub mod model;
 pub mod resource;
 pub mod schema;
 pub mod server;
@@ -23,7 +24,7 @@ pub use async_trait::async_trait;
 pub use diag::{Diagnostic, Diagnostics, Severity};
 pub use resource::{
     ApplyRequest, ClientCapabilities, Context, DataSource, Function, FunctionError, ListRequest,
-    ListResource, ListResult, ListResults, PlanRequest, Provider, Resource,
+    ListResource, ListResult, ListResults, MoveSource, PlanRequest, Provider, Resource,
 };
 pub use schema::{Attribute, Block, Parameter, Schema, Signature};
 pub use server::{InvalidSchemas, ProviderService};

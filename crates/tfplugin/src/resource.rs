@@ -215,6 +215,53 @@ pub trait Resource: Send + Sync + 'static {
     fn import_id_from_identity(&self, _identity: &Value) -> Option<String> {
         None
     }
+
+    /// The state of this type for the state of another resource type that a `moved` block
+    /// (Terraform 1.8+) moves here; null with an error when this type does not take it.
+    /// Write-only values are nulled by the server.
+    async fn move_state(
+        &self,
+        _ctx: &Context,
+        source: &MoveSource,
+        diags: &mut Diagnostics,
+    ) -> Value {
+        source.not_accepted(self.type_name(), diags);
+        Value::Null
+    }
+
+    /// Problems of the resource's typed model against its schema (see
+    /// [`crate::model::check`]); the server refuses to start with any.
+    fn check_model(&self) -> Result<(), Vec<String>> {
+        Ok(())
+    }
+}
+
+/// The state a `moved` block moves from another resource type (`MoveResourceState`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct MoveSource {
+    /// The provider of the source type (`registry.terraform.io/frontegg/frontegg`).
+    pub provider_address: String,
+    /// The source resource type.
+    pub type_name: String,
+    /// The schema version the source state was written with.
+    pub schema_version: i64,
+    /// The source state, decoded with the source type's current schema when the source is
+    /// a resource type of this provider at that schema version or older; `None` otherwise.
+    pub state: Option<Value>,
+}
+
+impl MoveSource {
+    /// The error for a move that the target type `target` does not take.
+    pub fn not_accepted(&self, target: &str, diags: &mut Diagnostics) {
+        diags.error(
+            "Cannot move this resource here",
+            format!(
+                "The {target} resource does not take state moved from {} (provider {}). \
+                 Remove the `moved` block and import the object as {target} instead.",
+                self.type_name, self.provider_address
+            ),
+        );
+    }
 }
 
 /// A data source type.
@@ -231,6 +278,12 @@ pub trait DataSource: Send + Sync + 'static {
 
     /// Reads the data described by `config` (wholly known); returns the state.
     async fn read(&self, ctx: &Context, config: &Value, diags: &mut Diagnostics) -> Value;
+
+    /// Problems of the data source's typed model against its schema; the server refuses to
+    /// start with any.
+    fn check_model(&self) -> Result<(), Vec<String>> {
+        Ok(())
+    }
 }
 
 /// What Terraform asks a list resource for (`ListResource`).

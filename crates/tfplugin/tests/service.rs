@@ -34,7 +34,7 @@ async fn the_provider_schema_carries_types_flags_and_capabilities() {
         Some(pb::ServerCapabilities {
             plan_destroy: true,
             get_provider_schema_optional: true,
-            move_resource_state: false,
+            move_resource_state: true,
             generate_resource_config: false,
         })
     );
@@ -395,7 +395,7 @@ async fn rpcs_for_undeclared_features_answer_with_error_diagnostics() {
 }
 
 #[tokio::test]
-async fn move_generate_and_undeclared_functions_are_declined_with_diagnostics() {
+async fn a_move_the_target_does_not_take_generate_and_undeclared_functions_are_declined() {
     let (svc, _) = new_service();
     let r = svc
         .move_resource_state(Request::new(pb::move_resource_state::Request {
@@ -406,10 +406,8 @@ async fn move_generate_and_undeclared_functions_are_declined_with_diagnostics() 
         .await
         .unwrap()
         .into_inner();
-    assert_eq!(
-        errors(&r.diagnostics),
-        ["Moving resource state is not supported"]
-    );
+    assert_eq!(errors(&r.diagnostics), ["Cannot move this resource here"]);
+    assert_eq!(r.target_state, None);
     let r = svc
         .generate_resource_config(Request::new(pb::generate_resource_config::Request {
             type_name: WIDGET.into(),

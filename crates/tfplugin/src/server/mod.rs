@@ -14,6 +14,7 @@ mod guard;
 mod identity;
 mod import;
 mod list_resource;
+mod move_state;
 mod plan;
 mod plan_rules;
 mod read;
@@ -144,6 +145,7 @@ impl ProviderService {
             let name = resource.type_name().to_owned();
             let schema = resource.schema();
             check(&format!("resource {name}"), schema.validate());
+            check(&format!("resource {name}"), resource.check_model());
             let identity = resource.identity_schema();
             if let Some(id) = &identity {
                 check(
@@ -173,6 +175,7 @@ impl ProviderService {
             let name = data_source.type_name().to_owned();
             let schema = data_source.schema();
             check(&format!("data source {name}"), schema.validate());
+            check(&format!("data source {name}"), data_source.check_model());
             if schema.block.contains_write_only() {
                 check(
                     &format!("data source {name}"),
@@ -461,7 +464,7 @@ impl ProviderRpc for ProviderService {
         &self,
         req: Request<pb::move_resource_state::Request>,
     ) -> RpcResult<pb::move_resource_state::Response> {
-        ok(unsupported::move_resource_state(req.into_inner()))
+        ok(self.move_resource_state(req.into_inner()).await)
     }
 
     async fn read_data_source(

@@ -65,7 +65,7 @@ fn server_capabilities() -> pb::ServerCapabilities {
     pb::ServerCapabilities {
         plan_destroy: true,
         get_provider_schema_optional: !cfg!(feature = "without-schema-cache"),
-        move_resource_state: false,
+        move_resource_state: true,
         generate_resource_config: false,
     }
 }

@@ -1,7 +1,6 @@
-//! RPCs for features this provider framework does not offer: moving state between
-//! resource types, generating configuration, and the ephemeral, action and state-store
-//! types (Terraform only calls those for types a provider declares, so an answer names
-//! the unknown type).
+//! RPCs for features this provider framework does not offer: generating configuration,
+//! and the ephemeral, action and state-store types (Terraform only calls those for types a
+//! provider declares, so an answer names the unknown type).
 
 use tonic::Status;
 
@@ -26,28 +25,6 @@ pub(super) fn unknown_type(kind: &str, type_name: &str) -> Vec<pb::Diagnostic> {
         format!("This provider has no {kind} type {type_name:?}; it declares no {kind}s."),
     );
     diagnostics_to_proto(diags)
-}
-
-pub(super) fn move_resource_state(
-    req: pb::move_resource_state::Request,
-) -> pb::move_resource_state::Response {
-    log::debug!(
-        "MoveResourceState {} -> {}",
-        req.source_type_name,
-        req.target_type_name
-    );
-    let mut diags = Diagnostics::new();
-    diags.error(
-        "Moving resource state is not supported",
-        format!(
-            "This provider cannot move state from {:?} (provider {}) to {:?}. Remove the `moved` block and import the object as {:?} instead.",
-            req.source_type_name, req.source_provider_address, req.target_type_name, req.target_type_name
-        ),
-    );
-    pb::move_resource_state::Response {
-        diagnostics: diagnostics_to_proto(diags),
-        ..Default::default()
-    }
 }
 
 pub(super) fn generate_resource_config(
