@@ -24,13 +24,26 @@ pub struct ClientCapabilities {
     pub deferral_allowed: bool,
 }
 
-/// The surroundings of one request: cancellation, what the client supports, and the
-/// data the provider's `configure` returned.
+/// The surroundings of one request: cancellation, what the client supports, the data the
+/// provider's `configure` returned, and the resource instance's private state.
 #[derive(Clone, Default)]
 pub struct Context {
     cancel: CancellationToken,
     capabilities: ClientCapabilities,
     provider_data: Option<Arc<dyn Any + Send + Sync>>,
+    private: PrivateState,
+}
+
+/// A resource instance's private state: bytes that Terraform stores beside the state, never
+/// shows, and hands back with the next plan, apply and read of the same instance (Plan:
+/// `prior_private` → `planned_private`; Apply: `planned_private` → `private`; Read: `private`
+/// → `private`; Import and Move produce it). The resource chooses their format.
+#[derive(Clone, Default)]
+struct PrivateState {
+    /// What Terraform sent.
+    incoming: Arc<Vec<u8>>,
+    /// What the resource set (`None`: pass `incoming` on unchanged).
+    outgoing: Arc<std::sync::Mutex<Option<Vec<u8>>>>,
 }
 
 impl std::fmt::Debug for Context {
@@ -39,6 +52,7 @@ impl std::fmt::Debug for Context {
             .field("cancelled", &self.cancel.is_cancelled())
             .field("capabilities", &self.capabilities)
             .field("provider_data", &self.provider_data.is_some())
+            .field("private_bytes", &self.private.incoming.len())
             .finish()
     }
 }
@@ -88,6 +102,41 @@ impl Context {
     /// Everything the client said it supports.
     pub fn client_capabilities(&self) -> ClientCapabilities {
         self.capabilities
+    }
+
+    /// The same context carrying `bytes` as the private state Terraform sent.
+    pub fn with_private(mut self, bytes: Vec<u8>) -> Context {
+        self.private = PrivateState {
+            incoming: Arc::new(bytes),
+            outgoing: Arc::default(),
+        };
+        self
+    }
+
+    /// The private state Terraform sent with this request (empty on create, and for a
+    /// state no provider gave private data).
+    pub fn private(&self) -> &[u8] {
+        &self.private.incoming
+    }
+
+    /// Sets the private state to return with the answer (plan, apply, read, import, move);
+    /// without a call, the private state Terraform sent is returned unchanged.
+    pub fn set_private(&self, bytes: Vec<u8>) {
+        *self
+            .private
+            .outgoing
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(bytes);
+    }
+
+    /// The private state to answer with: what the resource set, else what Terraform sent.
+    pub(crate) fn answer_private(&self) -> Vec<u8> {
+        self.private
+            .outgoing
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone()
+            .unwrap_or_else(|| self.private.incoming.as_ref().clone())
     }
 }
 

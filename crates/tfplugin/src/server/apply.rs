@@ -48,7 +48,7 @@ impl ProviderService {
         let (Some(prior), Some(planned), Some(config)) = (prior, planned, config) else {
             return;
         };
-        let ctx = self.context(None);
+        let ctx = self.context(None).with_private(req.planned_private.clone());
         let type_name = &req.type_name;
         let apply_req = ApplyRequest {
             prior,
@@ -141,5 +141,8 @@ impl ProviderService {
         };
         resp.new_identity = entry.identity_of(&new_state, req.planned_identity.as_ref(), diags);
         resp.new_state = encode_dynamic(&new_state, ty, "new state", diags);
+        if !new_state.is_null() {
+            resp.private = ctx.answer_private();
+        }
     }
 }

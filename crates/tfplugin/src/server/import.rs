@@ -121,7 +121,7 @@ impl ProviderService {
         Some(pb::import_resource_state::ImportedResource {
             type_name: type_name.clone(),
             state: Some(state),
-            private: Vec::new(),
+            private: ctx.answer_private(),
             identity,
         })
     }

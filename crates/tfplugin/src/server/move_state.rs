@@ -35,7 +35,7 @@ impl ProviderService {
                 state: self.source_state(&req),
             };
             let target = &req.target_type_name;
-            let ctx = self.context(None);
+            let ctx = self.context(None).with_private(req.source_private.clone());
             let mut moved = Diagnostics::new();
             let state = guarded(
                 &format!("moving a {} to {target}", source.type_name),
@@ -63,7 +63,7 @@ impl ProviderService {
                     resp.target_identity = entry.identity_of(&state, None, &mut diags);
                     resp.target_state =
                         encode_dynamic(&state, &entry.ty, "moved state", &mut diags);
-                    resp.target_private = req.source_private.clone();
+                    resp.target_private = ctx.answer_private();
                 }
             }
         }

@@ -62,7 +62,9 @@ impl ProviderService {
         let (Some(prior), Some(config), Some(proposed)) = (prior, config, proposed) else {
             return;
         };
-        let ctx = self.context(req.client_capabilities.as_ref());
+        let ctx = self
+            .context(req.client_capabilities.as_ref())
+            .with_private(req.prior_private.clone());
 
         let mut planned = if proposed.is_null() {
             Value::Null
@@ -139,5 +141,6 @@ impl ProviderService {
             .collect();
         resp.planned_identity = entry.identity_of(&planned, req.prior_identity.as_ref(), diags);
         resp.planned_state = encode_dynamic(&planned, ty, "planned state", diags);
+        resp.planned_private = ctx.answer_private();
     }
 }

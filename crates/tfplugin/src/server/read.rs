@@ -40,7 +40,9 @@ impl ProviderService {
             return;
         };
         let type_name = &req.type_name;
-        let ctx = self.context(req.client_capabilities.as_ref());
+        let ctx = self
+            .context(req.client_capabilities.as_ref())
+            .with_private(req.private.clone());
         let mut found = Diagnostics::new();
         let result = guarded(
             &format!("reading a {type_name}"),
@@ -84,5 +86,6 @@ impl ProviderService {
         };
         resp.new_identity = entry.identity_of(&new_state, req.current_identity.as_ref(), diags);
         resp.new_state = encode_dynamic(&new_state, ty, "state", diags);
+        resp.private = ctx.answer_private();
     }
 }
