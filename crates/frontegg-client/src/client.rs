@@ -1378,9 +1378,19 @@ fn holds(found: &VendorIntegration, sent: &CreateVendorIntegration) -> bool {
     let agrees = |reported: Option<bool>| reported.unwrap_or(true);
     found.frontegg_integration_id.as_deref() == Some(sent.frontegg_integration_id.as_str())
         && agrees(found.name.as_ref().map(|n| n == &sent.name))
-        && found.description.as_deref().unwrap_or("") == sent.description.as_deref().unwrap_or("")
+        // An empty description is no description.
+        && agrees(
+            found
+                .description
+                .as_ref()
+                .map(|d| d.as_str() == sent.description.as_deref().unwrap_or("")),
+        )
         && agrees(found.is_active.map(|a| a == sent.is_active))
-        && found.client_id() == Some(sent.oauth_configurations.client_id.as_str())
+        && agrees(
+            found
+                .client_id()
+                .map(|id| id == sent.oauth_configurations.client_id),
+        )
         && agrees(
             found
                 .tool_identifiers()
@@ -1447,6 +1457,26 @@ mod tests {
         sparse.tools = None;
         sparse.is_active = None;
         assert!(holds(&sparse, &sent()));
+        let mut no_description = found();
+        no_description.description = None;
+        assert!(holds(&no_description, &sent()));
+        let mut no_oauth = found();
+        no_oauth.oauth_configurations = None;
+        assert!(holds(&no_oauth, &sent()));
+        let mut no_client_id = found();
+        no_client_id.oauth_configurations = Some(OauthConfigurationView { client_id: None });
+        assert!(holds(&no_client_id, &sent()));
+    }
+
+    #[test]
+    fn an_empty_description_is_no_description_and_another_one_disproves() {
+        let mut described = sent();
+        described.description = Some("wiki".into());
+        assert!(!holds(&found(), &described));
+        let mut same = found();
+        same.description = Some("wiki".into());
+        assert!(holds(&same, &described));
+        assert!(!holds(&same, &sent()));
     }
 
     #[test]
@@ -1459,9 +1489,6 @@ mod tests {
         let mut renamed = found();
         renamed.name = Some("Wiki".into());
         assert!(!holds(&renamed, &sent()));
-        let mut no_oauth = found();
-        no_oauth.oauth_configurations = None;
-        assert!(!holds(&no_oauth, &sent()));
         let mut fewer_tools = found();
         fewer_tools.tools = Some(vec![tool("a")]);
         assert!(!holds(&fewer_tools, &sent()));
