@@ -88,6 +88,33 @@ async fn plain_http_base_url_off_loopback_is_refused() {
 }
 
 #[tokio::test]
+async fn a_base_url_that_does_not_parse_is_never_echoed_with_its_credentials() {
+    for raw in [
+        "https://admin:hunter2@front egg.example.com",
+        "admin:hunter2@api.frontegg.com",
+    ] {
+        let mut h = Harness::unconfigured().await;
+        let config = h.provider_config([("base_url", Value::string(raw))]);
+        for diags in [
+            h.validate_provider(&config).await,
+            h.configure(&config).await,
+        ] {
+            for d in &diags {
+                assert!(
+                    !d.summary.contains("hunter2") && !d.detail.contains("hunter2"),
+                    "{d:#?}"
+                );
+            }
+        }
+        let diags = h.configure(&config).await;
+        let errors = errors(&diags);
+        assert_eq!(errors.len(), 1, "{diags:#?}");
+        assert_eq!(errors[0].path.as_deref(), Some("base_url"));
+        assert!(errors[0].detail.contains("***@"), "{:#?}", errors[0]);
+    }
+}
+
+#[tokio::test]
 async fn configuring_calls_no_api() {
     let mut h = Harness::unconfigured().await;
     let config = h.provider_config([]);

@@ -62,6 +62,15 @@ struct Inner {
     /// share one `POST /auth/vendor`.
     token: Mutex<Option<Token>>,
     generations: AtomicU64,
+    /// What answers held that the client could not use (see [`Client::take_notes`]).
+    notes: std::sync::Mutex<Notes>,
+}
+
+/// Notes about answers: the ones not yet taken, and every one ever given (each is given once).
+#[derive(Default)]
+struct Notes {
+    pending: Vec<String>,
+    given: HashSet<String>,
 }
 
 #[derive(Clone)]
@@ -197,6 +206,7 @@ impl Client {
                 retry: cfg.retry,
                 token: Mutex::new(None),
                 generations: AtomicU64::new(1),
+                notes: std::sync::Mutex::default(),
             }),
         })
     }
@@ -209,6 +219,30 @@ impl Client {
     /// The environment sent as `frontegg-environment-id`, if any.
     pub fn environment_id(&self) -> Option<&str> {
         self.inner.environment_id.as_deref()
+    }
+
+    /// What Frontegg's answers held that the client skipped (an entry of a list it cannot
+    /// use, such as a catalog entry without `provider` or an integration without `id`), each
+    /// note returned once per client, so that a caller warns once.
+    pub fn take_notes(&self) -> Vec<String> {
+        let mut notes = self
+            .inner
+            .notes
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        std::mem::take(&mut notes.pending)
+    }
+
+    fn note(&self, note: String) {
+        log::warn!("Frontegg API: {note}");
+        let mut notes = self
+            .inner
+            .notes
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if notes.given.insert(note.clone()) {
+            notes.pending.push(note);
+        }
     }
 
     /// Makes sure a valid token is at hand (authenticates when there is none or it is due for
@@ -312,19 +346,26 @@ impl Client {
         let mut expected_total = None;
         let mut limit = None;
         let mut page_path = path.to_string();
+        let mut skipped_total = 0;
         for page in 0..MAX_LIST_PAGES {
             let call = Call::get(page_path);
             let answer = self.execute(&call, op).await?;
             let invalid = |what: String| invalid_answer(&call, &answer, what);
-            let (items, next, total_items) = match self.parse::<ListPage<T>>(&call, &answer)? {
-                ListPage::Complete(items) if all.is_empty() => return Ok(items),
-                ListPage::Complete(items) => (items, None, None),
-                ListPage::Page {
-                    items,
-                    next,
-                    total_items,
-                } => (items, next, total_items),
-            };
+            let (items, next, total_items) =
+                match self.parse::<ListPage<serde_json::Value>>(&call, &answer)? {
+                    ListPage::Complete(items) if all.is_empty() => {
+                        return Ok(self.usable_items(path, items));
+                    }
+                    ListPage::Complete(items) => (items, None, None),
+                    ListPage::Page {
+                        items,
+                        next,
+                        total_items,
+                    } => (items, next, total_items),
+                };
+            let listed = items.len();
+            let items: Vec<T> = self.usable_items(path, items);
+            let skipped = listed - items.len();
             if let Some(total) = total_items {
                 match expected_total {
                     None => expected_total = Some(total),
@@ -344,9 +385,11 @@ impl Client {
                     )));
                 }
             }
-            let page_len = items.len();
+            let page_len = items.len() + skipped;
             all.extend(items);
-            let more_expected = expected_total.filter(|&total| (all.len() as u64) < total);
+            skipped_total += skipped;
+            let more_expected =
+                expected_total.filter(|&total| ((all.len() + skipped_total) as u64) < total);
             if page_len == 0 || (next.is_none() && more_expected.is_none()) {
                 if let Some(total) = more_expected {
                     return Err(invalid(format!(
@@ -369,6 +412,50 @@ impl Client {
         }
         Err(Error::new(ErrorKind::InvalidResponse, "GET", path)
             .with_message(format!("the list did not end after {MAX_LIST_PAGES} pages")))
+    }
+
+    /// The items of a list the client can read; each it cannot (a required field missing or
+    /// not a string) is skipped with a note, rather than failing the whole list.
+    fn usable_items<T: DeserializeOwned + Listed>(
+        &self,
+        path: &str,
+        items: Vec<serde_json::Value>,
+    ) -> Vec<T> {
+        let mut usable = Vec::with_capacity(items.len());
+        for item in items {
+            let lacking: Vec<&str> = T::REQUIRED
+                .iter()
+                .copied()
+                .filter(|field| !item.get(field).is_some_and(serde_json::Value::is_string))
+                .collect();
+            let read = if lacking.is_empty() {
+                serde_json::from_value::<T>(item).ok()
+            } else {
+                None
+            };
+            match read {
+                Some(item) => usable.push(item),
+                None => {
+                    let why = if lacking.is_empty() {
+                        "that does not have the expected shape".to_string()
+                    } else {
+                        format!(
+                            "without {}",
+                            lacking
+                                .iter()
+                                .map(|f| format!("`{f}`"))
+                                .collect::<Vec<_>>()
+                                .join(" or ")
+                        )
+                    };
+                    self.note(format!(
+                        "GET {path} listed {} {why}; the provider skipped it",
+                        T::WHAT
+                    ));
+                }
+            }
+        }
+        usable
     }
 
     /// The path of a list's next page from its `_links.next`: a path, a query for `path`, or an
@@ -1277,16 +1364,24 @@ fn invalid_answer(call: &Call<'_>, answer: &Answer, message: impl Into<String>) 
 
 /// An item of a list, known by its id (to tell a complete list from overlapping pages).
 trait Listed {
+    /// How notes name an item (`an integration`).
+    const WHAT: &'static str;
+    /// The fields an item cannot be used without (strings).
+    const REQUIRED: &'static [&'static str];
     fn list_id(&self) -> &str;
 }
 
 impl Listed for VendorIntegration {
+    const WHAT: &'static str = "an integration";
+    const REQUIRED: &'static [&'static str] = &["id"];
     fn list_id(&self) -> &str {
         &self.id
     }
 }
 
 impl Listed for CatalogEntry {
+    const WHAT: &'static str = "a catalog entry";
+    const REQUIRED: &'static [&'static str] = &["id", "provider"];
     fn list_id(&self) -> &str {
         &self.id
     }
@@ -1492,6 +1587,51 @@ mod tests {
         let mut fewer_tools = found();
         fewer_tools.tools = Some(vec![tool("a")]);
         assert!(!holds(&fewer_tools, &sent()));
+    }
+
+    #[test]
+    fn list_items_the_client_cannot_use_are_skipped_with_one_note_each() {
+        let client = client("http://127.0.0.1:9");
+        let entries: Vec<CatalogEntry> = client.usable_items(
+            CATALOG_PATH,
+            vec![
+                serde_json::json!({"id": "c1", "provider": "confluence"}),
+                serde_json::json!({"id": "c2"}),
+                serde_json::json!({"id": "c3", "provider": null}),
+                serde_json::json!({"provider": "jira"}),
+            ],
+        );
+        assert_eq!(entries.len(), 1);
+        assert_eq!(entries[0].provider, "confluence");
+        let notes = client.take_notes();
+        assert_eq!(notes.len(), 2, "{notes:?}");
+        assert!(
+            notes[0].contains("a catalog entry without `provider`"),
+            "{notes:?}"
+        );
+        assert!(
+            notes[1].contains("a catalog entry without `id`"),
+            "{notes:?}"
+        );
+        // Given once: the same skip again is no new note.
+        let again: Vec<CatalogEntry> =
+            client.usable_items(CATALOG_PATH, vec![serde_json::json!({"id": "c2"})]);
+        assert!(again.is_empty());
+        assert!(client.take_notes().is_empty());
+        let integrations: Vec<VendorIntegration> = client.usable_items(
+            VENDOR_INTEGRATIONS_PATH,
+            vec![
+                serde_json::json!({"name": "Confluence"}),
+                serde_json::json!({"id": "i1"}),
+            ],
+        );
+        assert_eq!(integrations.len(), 1);
+        assert_eq!(
+            client.take_notes(),
+            vec![format!(
+                "GET {VENDOR_INTEGRATIONS_PATH} listed an integration without `id`; the provider skipped it"
+            )]
+        );
     }
 
     fn client(base_url: &str) -> Client {

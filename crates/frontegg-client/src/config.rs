@@ -333,7 +333,8 @@ pub fn validate_base_url(raw: &str) -> Result<String, Error> {
     }
     let url = url::Url::parse(trimmed).map_err(|e| {
         Error::config(format!(
-            "base_url {trimmed:?} is not a valid URL ({e}); expected something like https://api.frontegg.com"
+            "base_url {:?} is not a valid URL ({e}); expected something like https://api.frontegg.com",
+            shown_unparsed(trimmed)
         ))
     })?;
     let shown = shown_url(&url);
@@ -369,8 +370,34 @@ pub fn validate_base_url(raw: &str) -> Result<String, Error> {
     Ok(url.as_str().trim_end_matches('/').to_string())
 }
 
+/// A string that is not a URL, for messages: what could be user info (anything before an
+/// `@` in the part after `://`, up to the first `/`) is replaced by `***`, and a long string
+/// is cut, so that credentials written into it never reach an error.
+fn shown_unparsed(raw: &str) -> String {
+    let (scheme, rest) = match raw.split_once("://") {
+        Some((scheme, rest)) => (format!("{scheme}://"), rest),
+        None => (String::new(), raw),
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, path) = rest.split_at(authority_end);
+    let authority = match authority.rfind('@') {
+        Some(at) => format!("***{}", &authority[at..]),
+        None => authority.to_string(),
+    };
+    let shown = format!("{scheme}{authority}{path}");
+    let mut cut: String = shown.chars().take(80).collect();
+    if cut.len() < shown.len() {
+        cut.push('…');
+    }
+    cut
+}
+
 /// The URL without any user info, for messages.
 fn shown_url(url: &url::Url) -> String {
+    if url.cannot_be_a_base() || url.host().is_none() {
+        // `user:pass@host` parses with the scheme `user`: nothing here is a known host.
+        return shown_unparsed(url.as_str());
+    }
     let mut shown = url.clone();
     let _ = shown.set_username("");
     let _ = shown.set_password(None);
@@ -391,6 +418,23 @@ fn is_loopback(host: &url::Host<&str>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_unparsable_base_url_is_never_echoed_with_its_credentials() {
+        for raw in [
+            "https://admin:hunter2@exa mple.com",
+            "http://admin:hunter2@[::1",
+            "admin:hunter2@api example com",
+        ] {
+            let error = validate_base_url(raw).expect_err(raw).to_string();
+            assert!(!error.contains("hunter2"), "{error}");
+        }
+        let error = validate_base_url("https://api.front egg.com").expect_err("space");
+        assert!(
+            error.to_string().contains("https://api.front egg.com"),
+            "{error}"
+        );
+    }
     use crate::error::ErrorKind;
 
     #[test]
