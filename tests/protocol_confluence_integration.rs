@@ -84,14 +84,9 @@ async fn plan_create_plans_every_catalog_tool_and_the_13_requested_scopes() {
     assert_eq!(planned.attr("name"), &Value::string("Confluence"));
     assert_eq!(string_elements(planned.attr("scopes")), RECOMMENDED);
     assert_eq!(string_elements(planned.attr("tools")), ALL_TOOLS);
-    assert_eq!(
-        string_elements(planned.attr("requested_scopes")),
-        RECOMMENDED
-    );
-    assert_eq!(
-        string_elements(&planned.attr("tool_scopes").entries().unwrap()["pages:write"]),
-        ["read:page:confluence", "write:page:confluence"]
-    );
+    // What the gateway requests is what Frontegg's answer reports: known after apply.
+    assert!(planned.attr("requested_scopes").is_unknown());
+    assert!(planned.attr("tool_scopes").is_unknown());
     assert_eq!(planned.attr("enabled"), &Value::Bool(true));
     assert!(planned.attr("id").is_unknown());
     assert!(planned.attr("frontegg_integration_id").is_unknown());
@@ -176,14 +171,21 @@ async fn narrowing_scopes_to_read_only_plans_and_applies_the_removal_of_write_an
     assert!(plan.requires_replace.is_empty());
     assert_eq!(plan.planned.attr("id"), state.attr("id"), "id stays known");
     assert_eq!(string_elements(plan.planned.attr("tools")), READ_ONLY_TOOLS);
-    assert_eq!(
-        string_elements(plan.planned.attr("requested_scopes")),
-        string_elements(&read_only_scopes())
-    );
+    assert!(plan.planned.attr("requested_scopes").is_unknown());
 
     let applied = h.apply(&state, &plan.planned, &config).await;
     assert_no_errors(&applied.diags);
-    assert_eq!(applied.state, plan.planned);
+    assert_eq!(
+        string_elements(applied.state.attr("requested_scopes")),
+        string_elements(&read_only_scopes())
+    );
+    let mut expected = plan.planned.clone();
+    expected.set_attr(
+        "requested_scopes",
+        applied.state.attr("requested_scopes").clone(),
+    );
+    expected.set_attr("tool_scopes", applied.state.attr("tool_scopes").clone());
+    assert_eq!(applied.state, expected);
     let patches = h.sent("PATCH");
     assert_eq!(patches.len(), 1);
     assert_eq!(
@@ -305,7 +307,13 @@ async fn tool_toggled_in_the_portal_is_drift_that_apply_repairs() {
     );
 
     let plan = h.plan(&read.state, &config).await;
-    assert_eq!(plan.planned, state, "the plan puts back the configuration");
+    let mut expected = state.clone();
+    expected.set_attr("requested_scopes", Value::Unknown);
+    expected.set_attr("tool_scopes", Value::Unknown);
+    assert_eq!(
+        plan.planned, expected,
+        "the plan puts back the configuration"
+    );
     let applied = h.apply(&read.state, &plan.planned, &config).await;
     assert_no_errors(&applied.diags);
     assert_eq!(applied.state, state);
@@ -545,8 +553,6 @@ async fn catalog_without_scopes_leaves_tools_for_after_apply_and_one_apply_conve
     assert_no_errors(&plan.diags);
     assert_eq!(plan.planned, state, "the next plan is empty");
 
-    // Widening the grant by one scope: the tools whose scopes the plan cannot know are
-    // enabled, and those Frontegg then shows to need more are switched off again.
     let wider = h.config([(
         "scopes",
         strings(
@@ -556,14 +562,18 @@ async fn catalog_without_scopes_leaves_tools_for_after_apply_and_one_apply_conve
                 .filter(|s| s.starts_with("read:") || *s == "write:page:confluence"),
         ),
     )]);
+    // Widening the grant by one scope: Frontegg reported every tool's scopes when the
+    // create enabled them (before the ones that need more were switched off), and the
+    // provider remembers them, so the plan knows the tools now.
     let plan = h.plan(&state, &wider).await;
     assert_no_errors(&plan.diags);
-    assert!(plan.planned.attr("tools").is_unknown());
-    let applied = h.apply(&state, &plan.planned, &wider).await;
-    assert_no_errors(&applied.diags);
     let mut expected: Vec<&str> = READ_ONLY_TOOLS.to_vec();
     expected.push("pages:write");
     expected.sort();
+    assert_eq!(string_elements(plan.planned.attr("tools")), expected);
+    assert!(plan.planned.attr("requested_scopes").is_unknown());
+    let applied = h.apply(&state, &plan.planned, &wider).await;
+    assert_no_errors(&applied.diags);
     assert_eq!(string_elements(applied.state.attr("tools")), expected);
     assert_eq!(
         h.integrations()[0]["tools"].as_array().map(Vec::len),

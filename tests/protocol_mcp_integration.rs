@@ -143,7 +143,10 @@ async fn a_tool_switched_off_in_the_portal_is_drift_that_apply_repairs() {
     let read = h.read(&state).await;
     assert_eq!(string_elements(read.state.attr("tools")), ["issues:read"]);
     let plan = h.plan(&read.state, &config).await;
-    assert_eq!(plan.planned, state, "the plan puts every tool back");
+    let mut expected = state.clone();
+    expected.set_attr("requested_scopes", Value::Unknown);
+    expected.set_attr("tool_scopes", Value::Unknown);
+    assert_eq!(plan.planned, expected, "the plan puts every tool back");
     let applied = h.apply(&read.state, &plan.planned, &config).await;
     assert_no_errors(&applied.diags);
     assert_eq!(applied.state, state);
@@ -236,17 +239,61 @@ async fn a_confluence_integration_moved_here_plans_no_change() {
     assert_no_errors(&moved.diags);
     assert_eq!(moved.state.attr("app"), &Value::string("confluence"));
     assert_eq!(moved.state.attr("id"), confluence.attr("id"));
-    assert_eq!(moved.state.attr("scopes"), &Value::Null);
+    // The grant moves as it is: the 13 scopes the Confluence resource defaulted to.
+    assert_eq!(moved.state.attr("scopes"), confluence.attr("scopes"));
     assert_eq!(
         moved.identity,
         Value::object([("id", confluence.attr("id").clone())])
     );
     let read = h.read(&moved.state).await;
     assert_no_errors(&read.diags);
-    let config = h.config([app("confluence")]);
+    let config = h.config([
+        app("confluence"),
+        ("scopes", confluence.attr("scopes").clone()),
+    ]);
     let plan = h.plan(&read.state, &config).await;
     assert_no_errors(&plan.diags);
     assert_eq!(plan.planned, read.state, "the move plans no change");
+
+    // A configuration that leaves `scopes` out asks for an unbounded grant: the plan says so.
+    let unbounded = h.config([app("confluence")]);
+    let plan = h.plan(&read.state, &unbounded).await;
+    assert_no_errors(&plan.diags);
+    assert_eq!(plan.planned.attr("scopes"), &Value::Null);
+}
+
+#[tokio::test]
+async fn a_move_back_to_the_confluence_resource_keeps_every_tool() {
+    let mut h = mcp().await;
+    let state = h
+        .create(&h.config([app("confluence"), ("scopes", Value::Null)]))
+        .await;
+    let tools = string_elements(state.attr("tools"));
+    let ty = tfplugin::Resource::schema(&tfplugin::model::Typed(
+        terraform_provider_frontegg::provider::McpIntegration,
+    ))
+    .value_type();
+    let stored: serde_json::Value =
+        serde_json::from_slice(&tfjson::encode(&state, &ty).unwrap()).unwrap();
+    h.drive(TYPE_NAME);
+    let moved = h.move_state(MCP, 0, &stored).await;
+    assert_no_errors(&moved.diags);
+    let granted = string_elements(moved.state.attr("scopes"));
+    for scope in string_elements(state.attr("requested_scopes")) {
+        assert!(granted.contains(&scope), "{scope} kept in {granted:?}");
+    }
+    let plan = h
+        .plan(
+            &moved.state,
+            &h.config([("scopes", moved.state.attr("scopes").clone())]),
+        )
+        .await;
+    assert_no_errors(&plan.diags);
+    assert_eq!(
+        string_elements(plan.planned.attr("tools")),
+        tools,
+        "no tool switched off"
+    );
 }
 
 #[tokio::test]

@@ -260,7 +260,7 @@ impl TypedResource for ConfluenceIntegration {
         diags: &mut Diagnostics,
     ) -> Option<Integration> {
         let client = Api::client(ctx, diags)?;
-        integration::import(&client, ctx.cancelled(), id.trim(), &vendor(), diags).await
+        integration::import(ctx, &client, id.trim(), &vendor(), diags).await
     }
 
     fn identity(&self, state: &Integration) -> Option<Value> {
@@ -271,8 +271,10 @@ impl TypedResource for ConfluenceIntegration {
         integration::import_id_from_identity(identity)
     }
 
-    /// Takes a `frontegg_mcp_integration` of the app `confluence`; its unbounded `scopes`
-    /// become the default grant, which every Confluence tool fits.
+    /// Takes a `frontegg_mcp_integration` of the app `confluence` with its grant as it is.
+    /// An unbounded grant (`scopes` unset) has no equal here: it becomes the 13 recommended
+    /// scopes together with every scope the enabled tools need, so that the move switches no
+    /// tool off; the configuration decides from there.
     async fn move_state(
         &self,
         _ctx: &Context,
@@ -292,18 +294,29 @@ impl TypedResource for ConfluenceIntegration {
         };
         let (_, mut state) = moved.split();
         if state.scopes.is_null() {
-            state.scopes = tfplugin::model::Maybe::some(recommended_scopes());
+            let mut granted = recommended_scopes();
+            granted.extend(state.requested_scopes.get().into_iter().flatten().cloned());
+            state.scopes = tfplugin::model::Maybe::some(granted);
         }
         Some(state)
     }
 }
 
 fn validate_scopes(config: &Integration, diags: &mut Diagnostics) {
-    let Some(granted) = config.scopes.get() else {
-        return;
-    };
+    if let Some(granted) = config.scopes.get() {
+        check_scopes(granted, scopes::Unset::Recommended, diags);
+    }
+}
+
+/// Checks configured Confluence `scopes` (known elements only) at the attribute's path; `unset`
+/// says what leaving the attribute out means in the resource at hand.
+pub(crate) fn check_scopes(
+    granted: &std::collections::BTreeSet<String>,
+    unset: scopes::Unset,
+    diags: &mut Diagnostics,
+) {
     let known: Vec<&str> = granted.iter().map(String::as_str).collect();
-    for finding in scopes::check_set(&known, false) {
+    for finding in scopes::check_set(&known, false, unset) {
         let path = AttributePath::attr(SCOPES);
         match finding.severity {
             scopes::Severity::Error => diags.error_at(path, finding.summary, finding.detail),

@@ -22,7 +22,8 @@ use tfvalue::{AttributePath, Value};
 use tokio_util::sync::CancellationToken;
 
 use super::Api;
-use super::tools::{ToolCatalog, ToolScopes, answer_tool_scopes, union};
+use super::memory::Memory;
+use super::tools::{self, ToolCatalog, ToolScopes, answer_tool_scopes, union};
 
 /// The attributes every integration resource has.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -65,7 +66,7 @@ impl Reported {
         Reported {
             id: Some(integration.id.clone()),
             name: integration.name.clone(),
-            description: integration.description.clone(),
+            description: integration.description.clone().filter(|d| !d.is_empty()),
             client_id: integration.client_id().map(str::to_string),
             tools: integration
                 .tool_identifiers()
@@ -256,6 +257,10 @@ pub(crate) fn state_from(
         client_secret_wo: Maybe::null(),
         client_secret_wo_version: known.client_secret_wo_version.clone(),
     };
+    if integration.description.as_deref() == Some("") {
+        // An empty description is no description.
+        state.description = Maybe::null();
+    }
     if let (true, Some(default_grant)) = (state.scopes.is_null(), &vendor.default_grant) {
         // Imported: Frontegg does not know the grant; the tools' needs are the best guess.
         state.scopes = match state.requested_scopes.get() {
@@ -402,7 +407,9 @@ pub(crate) async fn catalog_entry(
     cancel: &CancellationToken,
     diags: &mut Diagnostics,
 ) -> Option<CatalogIntegration> {
-    match client.catalog_integration(&vendor.app, cancel).await {
+    let entry = client.catalog_integration(&vendor.app, cancel).await;
+    answer_notes(client, diags);
+    match entry {
         Ok(entry) => Some(entry),
         Err(e) => {
             client_error(
@@ -433,10 +440,11 @@ pub(crate) async fn find(
             return None;
         }
     };
-    match client
+    let found = client
         .find_integration_by_catalog_id(&catalog_id, cancel)
-        .await
-    {
+        .await;
+    answer_notes(client, diags);
+    match found {
         Ok(found) => Some(found),
         Err(e) => {
             client_error(diags, "Cannot list Frontegg integrations", &e);
@@ -445,9 +453,10 @@ pub(crate) async fn find(
     }
 }
 
-/// The tools to enable at apply: the planned set, or — when the plan could not tell (the
-/// catalog did not give every tool's scopes, or the provider was not configured yet) — the
-/// configured set, else every offered tool not known to need more than `scopes` grants.
+/// The tools to enable at apply: the planned set, or — when the plan could not tell (a tool
+/// never seen with its scopes, or the provider was not configured yet) — the configured set,
+/// else every offered tool not known to need more than `scopes` grants (Frontegg's answer then
+/// shows what they need, and those that need more are switched off again).
 fn tools_to_enable(req: &Change<Integration>, catalog: Option<&ToolCatalog>) -> BTreeSet<String> {
     if let Some(tools) = req.planned.tools.get() {
         return tools.clone();
@@ -465,52 +474,81 @@ fn tools_to_enable(req: &Change<Integration>, catalog: Option<&ToolCatalog>) -> 
     }
 }
 
-/// When `tools` was left to Frontegg's answer (unknown in the plan), the enabled tools whose
-/// reported scopes exceed `scopes`; they are switched off again.
-fn tools_exceeding_grant(
-    req: &Change<Integration>,
-    answer: &VendorIntegration,
-) -> Option<BTreeSet<String>> {
-    if req.planned.tools.is_known() || !req.config.tools.is_null() {
-        return None;
-    }
-    let granted = Grant::of(&req.planned.scopes).scopes()?.clone();
-    let tools = answer.tools.as_ref()?;
-    let exceeding: BTreeSet<&str> = tools
-        .iter()
-        .filter(|t| {
-            t.scopes
-                .as_ref()
-                .is_some_and(|s| s.iter().any(|x| !granted.contains(x)))
-        })
-        .map(|t| t.identifier.as_str())
-        .collect();
-    if exceeding.is_empty() {
-        return None;
-    }
-    Some(
-        tools
-            .iter()
-            .map(|t| t.identifier.clone())
-            .filter(|t| !exceeding.contains(t.as_str()))
-            .collect(),
-    )
+/// The catalog's tools, judged first by what Frontegg reported for this integration.
+fn judged(catalog: ToolCatalog, memory: &Memory, state: Option<&Integration>) -> ToolCatalog {
+    let reported = memory.known_scopes(state.and_then(|s| s.tool_scopes.get()));
+    catalog.with_reported(&reported, &memory.unscoped)
 }
 
-/// Switches off again the tools that Frontegg's answer shows to need more than `scopes` (when
-/// the plan left `tools` to the answer); returns the integration as Frontegg then holds it.
-async fn trim_tools(
+/// Settles the tools after Frontegg's answer to a create or update: when the plan left
+/// `tools` to the answer, the enabled tools whose reported scopes exceed `scopes` are switched
+/// off again; when the plan had chosen them, a warning names the tools that Frontegg's answer
+/// shows to need more than `scopes` (the next plan switches them off, or, with `tools` set,
+/// asks for the configuration to change). Returns the integration as Frontegg then holds it.
+#[allow(clippy::too_many_arguments)]
+async fn settle_tools(
     client: &Client,
     req: &Change<Integration>,
     integration: VendorIntegration,
     known: &mut Integration,
+    memory: &mut Memory,
     vendor: &Vendor,
     cancel: &CancellationToken,
     diags: &mut Diagnostics,
 ) -> VendorIntegration {
-    let Some(fitting) = tools_exceeding_grant(req, &integration) else {
+    let grant = Grant::of(&req.planned.scopes);
+    let (Some(granted), Some(tools)) = (grant.scopes(), integration.tools.as_deref()) else {
         return integration;
     };
+    let exceeding = tools::exceeding(tools, granted);
+    if exceeding.is_empty() {
+        return integration;
+    }
+    let title = &vendor.title;
+    let left_to_answer = !req.planned.tools.is_known() && req.config.tools.is_null();
+    if !left_to_answer {
+        let configured = !req.config.tools.is_null();
+        diags.warning_at(
+            AttributePath::attr("tools"),
+            format!("{title} tool needs scopes the OAuth app does not grant"),
+            format!(
+                "Frontegg reports that {} {} not in `scopes`, although the plan expected \
+                 otherwise (Frontegg's catalog and its answer disagree). {}",
+                exceeding
+                    .iter()
+                    .map(|(tool, missing)| format!(
+                        "tool `{tool}` needs {}",
+                        missing
+                            .iter()
+                            .map(|s| format!("`{s}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+                if exceeding.len() == 1 {
+                    "which is"
+                } else {
+                    "which are"
+                },
+                if configured {
+                    format!(
+                        "Grant the scopes to your {} ({}) and add them to `scopes`, or remove \
+                         the tool from `tools`.",
+                        vendor.oauth_app, vendor.console
+                    )
+                } else {
+                    "The next plan switches the tool off.".to_string()
+                }
+            ),
+        );
+        return integration;
+    }
+    let fitting: BTreeSet<String> = tools
+        .iter()
+        .map(|t| t.identifier.clone())
+        .filter(|t| !exceeding.contains_key(t))
+        .collect();
     let patch = PatchVendorIntegration {
         tools: Some(fitting.iter().cloned().collect()),
         ..Default::default()
@@ -520,16 +558,14 @@ async fn trim_tools(
         .await
     {
         Ok(updated) => {
+            memory.learn(&updated);
             known.tools = Maybe::some(fitting);
             updated
         }
         Err(e) => {
             client_error(
                 diags,
-                &format!(
-                    "Cannot switch off the {} tools that need more than `scopes`",
-                    vendor.title
-                ),
+                &format!("Cannot switch off the {title} tools that need more than `scopes`"),
                 &e,
             );
             integration
@@ -561,13 +597,16 @@ fn agent_changes(
 }
 
 /// Assigns and unassigns agents of `integration` as configured, then returns the state of
-/// the integration as Frontegg holds it (with `known` for what Frontegg does not report; the
-/// prior `agent_ids` when an agent call failed).
+/// the integration as Frontegg holds it (with `known` for what Frontegg does not report). When
+/// an agent call fails, or the integration cannot be read back afterwards, `agent_ids` holds
+/// what was done: the agents before, with the calls that succeeded applied.
+#[allow(clippy::too_many_arguments)]
 async fn converge_agents(
     client: &Client,
     req: &Change<Integration>,
     integration: VendorIntegration,
     known: &Integration,
+    memory: &mut Memory,
     vendor: &Vendor,
     cancel: &CancellationToken,
     diags: &mut Diagnostics,
@@ -578,54 +617,108 @@ async fn converge_agents(
     }
     let id = integration.id.clone();
     let title = &vendor.title;
-    let failed = match client.assign_agents(&id, &assign, cancel).await {
-        Err(e) => Some((
-            format!("Cannot assign agents to the {title} integration"),
-            e,
-        )),
-        Ok(()) => client
-            .unassign_agents(&id, &unassign, cancel)
-            .await
-            .err()
-            .map(|e| {
-                (
-                    format!("Cannot unassign agents from the {title} integration"),
-                    e,
-                )
-            }),
-    };
-    let mut known = known.clone();
-    if let Some((summary, e)) = &failed {
-        client_error(diags, summary, e);
-        known.agent_ids = req
+    let before: BTreeSet<String> = match integration.agent_ids.as_deref() {
+        Some(ids) => ids.iter().cloned().collect(),
+        None => req
             .prior
             .as_ref()
-            .map(|p| p.agent_ids.clone())
-            .unwrap_or_default();
-    }
-    let current = match client.get_integration(&id, cancel).await {
-        Ok(Some(current)) => current,
-        _ => integration,
+            .and_then(|p| p.agent_ids.get().cloned())
+            .unwrap_or_default(),
     };
-    state_from(&current, &known, vendor, diags)
+    let mut done = before;
+    let mut failed = false;
+    match client.assign_agents(&id, &assign, cancel).await {
+        Err(e) => {
+            failed = true;
+            client_error(
+                diags,
+                &format!("Cannot assign agents to the {title} integration"),
+                &e,
+            );
+        }
+        Ok(()) => {
+            done.extend(assign.iter().cloned());
+            match client.unassign_agents(&id, &unassign, cancel).await {
+                Err(e) => {
+                    failed = true;
+                    client_error(
+                        diags,
+                        &format!("Cannot unassign agents from the {title} integration"),
+                        &e,
+                    );
+                }
+                Ok(()) => unassign.iter().for_each(|a| {
+                    done.remove(a);
+                }),
+            }
+        }
+    }
+    let mut known = known.clone();
+    known.agent_ids = Maybe::some(done.clone());
+    match client.get_integration(&id, cancel).await {
+        Ok(Some(current)) => {
+            memory.learn(&current);
+            state_from(&current, &known, vendor, diags)
+        }
+        Ok(None) => {
+            diags.error(
+                format!("{title} integration is gone"),
+                format!(
+                    "Integration {id} was no longer listed after its agents were changed. Run \
+                     terraform apply again to create it."
+                ),
+            );
+            let mut state = state_from(&integration, &known, vendor, diags);
+            state.agent_ids = Maybe::some(done);
+            state
+        }
+        Err(e) => {
+            let what = if failed {
+                "the agent calls that succeeded"
+            } else {
+                "the assigned and unassigned agents"
+            };
+            diags.warning(
+                format!("Cannot read back the {title} integration"),
+                format!(
+                    "The agents were changed, but integration {id} could not be read back \
+                     afterwards, so the state records {what} as Frontegg confirmed them. The \
+                     next plan reads it again. Frontegg said: {e}"
+                ),
+            );
+            let mut state = state_from(&integration, &known, vendor, diags);
+            state.agent_ids = Maybe::some(done);
+            state
+        }
+    }
 }
 
-/// The plan of `tools`, `requested_scopes` and `tool_scopes` from Frontegg's tool catalog
-/// (`None` when the provider is not configured yet). A catalog record without scopes takes
-/// the scopes Frontegg reported for that tool before.
+/// The plan of an integration from Frontegg's catalog (`None` when the provider is not
+/// configured yet) and from what the provider remembers of it (private state):
+///
+/// - `tools` unset: every offered tool that fits inside `scopes`, judged by the scopes
+///   Frontegg reported for the tool (remembered, even once the tool is switched off), else by
+///   its catalog record. A tool never seen with its scopes leaves `tools` unknown: apply
+///   enables it and Frontegg's answer settles it. Tools Frontegg holds that the catalog no
+///   longer offers are dropped.
+/// - `tools` set: exactly those, each offered and not known to need more than `scopes`.
+/// - `requested_scopes` and `tool_scopes` come from Frontegg's answers: the prior values while
+///   `tools` stay as they are, unknown when they change.
+/// - after an import, `client_secret_wo` without `client_secret_wo_version` is refused: the
+///   plan would never send it.
 pub(crate) fn plan_tools(
+    ctx: &Context,
     req: &Plan<Integration>,
-    mut catalog: Option<ToolCatalog>,
+    catalog: Option<ToolCatalog>,
     planned: &mut Integration,
     vendor: &Vendor,
     diags: &mut Diagnostics,
 ) {
+    let memory = Memory::load(ctx);
     let prior = req.prior.clone().unwrap_or_default();
-    if let Some(catalog) = &mut catalog {
-        catalog.fill_in_scopes(prior.tool_scopes.get().unwrap_or(&ToolScopes::new()));
-    }
+    check_secret_after_import(req, &memory, diags);
+    let catalog = catalog.map(|c| judged(c, &memory, req.prior.as_ref()));
     let grant = Grant::of(&planned.scopes);
-    let grant_unchanged = planned.scopes == prior.scopes;
     let configured = &req.config.tools;
     let tools = if !configured.is_null() {
         if let (Some(catalog), Some(tools)) = (&catalog, configured.get()) {
@@ -633,42 +726,53 @@ pub(crate) fn plan_tools(
         }
         configured.get().cloned()
     } else {
-        let fitting = match (&catalog, &grant) {
+        match (&catalog, &grant) {
             (Some(catalog), Grant::Scopes(granted)) => catalog.fitting(granted),
             (Some(catalog), Grant::Unbounded) => Some(catalog.offered()),
-            _ => None,
-        };
-        // While the grant stays, tools the plan cannot judge stay as they are.
-        fitting.or_else(|| {
-            grant_unchanged
+            (Some(_), Grant::Unknown) => None,
+            // Not configured yet: while the grant stays, the tools stay as they are.
+            (None, _) => (planned.scopes == prior.scopes)
                 .then(|| prior.tools.get().cloned())
-                .flatten()
-        })
-    };
-    let Some(tools) = tools else {
-        if configured.is_null() {
-            planned.tools = Unknowable::Unknown;
+                .flatten(),
         }
-        planned.requested_scopes = Unknowable::Unknown;
-        planned.tool_scopes = Unknowable::Unknown;
+    };
+    match tools {
+        Some(tools) => {
+            let unchanged = prior.tools.get() == Some(&tools);
+            planned.tools = Maybe::some(tools);
+            if unchanged {
+                planned.requested_scopes = prior.requested_scopes.clone();
+                planned.tool_scopes = prior.tool_scopes.clone();
+                return;
+            }
+        }
+        None if configured.is_null() => planned.tools = Unknowable::Unknown,
+        None => {}
+    }
+    planned.requested_scopes = Unknowable::Unknown;
+    planned.tool_scopes = Unknowable::Unknown;
+}
+
+/// After an import, the client secret Frontegg holds was not sent by this configuration, and
+/// a write-only secret is sent only when `client_secret_wo_version` changes.
+fn check_secret_after_import(req: &Plan<Integration>, memory: &Memory, diags: &mut Diagnostics) {
+    let (Some(prior), true) = (&req.prior, memory.secret_unsent) else {
         return;
     };
-    let unchanged = prior.tools.get() == Some(&tools);
-    let tool_scopes = catalog.as_ref().and_then(|c| c.scopes_of(&tools));
-    planned.tools = Maybe::some(tools);
-    match tool_scopes {
-        Some(tool_scopes) => {
-            planned.requested_scopes = Maybe::some(union(&tool_scopes));
-            planned.tool_scopes = Maybe::some(tool_scopes);
-        }
-        None if unchanged => {
-            planned.requested_scopes = prior.requested_scopes.clone();
-            planned.tool_scopes = prior.tool_scopes.clone();
-        }
-        None => {
-            planned.requested_scopes = Unknowable::Unknown;
-            planned.tool_scopes = Unknowable::Unknown;
-        }
+    let config = &req.config;
+    if !config.client_secret_wo.is_null()
+        && config.client_secret_wo_version.is_null()
+        && prior.client_secret_wo_version.is_null()
+    {
+        diags.error_at(
+            AttributePath::attr("client_secret_wo_version"),
+            "Set `client_secret_wo_version` to send the secret",
+            "This integration was imported, so Frontegg holds a client secret that this \
+             configuration never sent, and Terraform cannot see a write-only value: \
+             `client_secret_wo` is sent only when `client_secret_wo_version` changes. Set \
+             `client_secret_wo_version` (any number, e.g. 1) so that the next apply sends \
+             `client_secret_wo`.",
+        );
     }
 }
 
@@ -692,7 +796,23 @@ pub(crate) async fn modify_plan(
         };
         ToolCatalog::of(&entry)
     };
-    plan_tools(req, catalog, planned, vendor, diags);
+    plan_tools(ctx, req, catalog, planned, vendor, diags);
+}
+
+/// Warnings for what the client skipped in Frontegg's answers (each given once per process).
+pub(crate) fn answer_notes(client: &Client, diags: &mut Diagnostics) {
+    let notes = client.take_notes();
+    if notes.is_empty() {
+        return;
+    }
+    diags.warning(
+        "Frontegg answered entries the provider cannot use",
+        format!(
+            "{}. If this persists, report it to Frontegg with the trace id from the provider's \
+             log (TF_LOG=debug).",
+            notes.join("; ")
+        ),
+    );
 }
 
 pub(crate) async fn create(
@@ -705,10 +825,26 @@ pub(crate) async fn create(
     let oauth_configurations = oauth_configuration(req, vendor, diags)?;
     let cancel = ctx.cancelled();
     let entry = catalog_entry(&client, vendor, cancel, diags).await?;
+    let mut memory = Memory::load(ctx);
     let planned = &req.planned;
-    let tools = tools_to_enable(req, ToolCatalog::of(&entry).as_ref());
+    let catalog = ToolCatalog::of(&entry).map(|c| judged(c, &memory, None));
+    let tools = tools_to_enable(req, catalog.as_ref());
+    let name = match (planned.name.get(), &entry.display_name) {
+        (Some(name), _) => name.clone(),
+        (None, Some(display_name)) => display_name.clone(),
+        // Planned unknown (the provider settings were not known at plan time): the catalog
+        // list's name for the app, as a plan would have named it.
+        (None, None) => match client.catalog(cancel).await {
+            Ok(apps) => apps
+                .into_iter()
+                .find(|a| a.provider == vendor.app)
+                .and_then(|a| a.display_name)
+                .unwrap_or_else(|| vendor.title.clone()),
+            Err(_) => vendor.title.clone(),
+        },
+    };
     let body = CreateVendorIntegration {
-        name: planned.name.get().unwrap_or(&vendor.title).clone(),
+        name,
         description: planned.description.get().cloned(),
         frontegg_integration_id: entry.id.clone(),
         tools: tools.iter().cloned().collect(),
@@ -732,8 +868,33 @@ pub(crate) async fn create(
         }
     };
     log::info!("created {title} integration {}", created.id);
-    let created = trim_tools(&client, req, created, &mut known, vendor, cancel, diags).await;
-    Some(converge_agents(&client, req, created, &known, vendor, cancel, diags).await)
+    memory.learn(&created);
+    memory.secret_unsent = false;
+    let created = settle_tools(
+        &client,
+        req,
+        created,
+        &mut known,
+        &mut memory,
+        vendor,
+        cancel,
+        diags,
+    )
+    .await;
+    let state = converge_agents(
+        &client,
+        req,
+        created,
+        &known,
+        &mut memory,
+        vendor,
+        cancel,
+        diags,
+    )
+    .await;
+    memory.save(ctx);
+    answer_notes(&client, diags);
+    Some(state)
 }
 
 pub(crate) async fn read(
@@ -755,8 +916,15 @@ pub(crate) async fn read(
         return Some(state.clone());
     };
     let id = state.id.get()?;
-    match client.get_integration(id, ctx.cancelled()).await {
-        Ok(Some(integration)) => Some(state_from(&integration, state, vendor, diags)),
+    let found = client.get_integration(id, ctx.cancelled()).await;
+    answer_notes(&client, diags);
+    match found {
+        Ok(Some(integration)) => {
+            let mut memory = Memory::load(ctx);
+            memory.learn(&integration);
+            memory.save(ctx);
+            Some(state_from(&integration, state, vendor, diags))
+        }
         Ok(None) => {
             log::info!("{title} integration {id} is gone; removing it from state");
             None
@@ -788,6 +956,7 @@ pub(crate) async fn update(
         return Some(prior);
     };
     let cancel = ctx.cancelled();
+    let mut memory = Memory::load(ctx);
     let mut known = planned.clone();
 
     let mut patch = PatchVendorIntegration::default();
@@ -806,7 +975,9 @@ pub(crate) async fn update(
         } else {
             let entry = catalog_entry(&client, vendor, cancel, diags).await;
             match entry {
-                Some(entry) => ToolCatalog::of(&entry),
+                Some(entry) => {
+                    ToolCatalog::of(&entry).map(|c| judged(c, &memory, req.prior.as_ref()))
+                }
                 None => return Some(prior),
             }
         };
@@ -823,6 +994,7 @@ pub(crate) async fn update(
         };
         patch.oauth_configurations = Some(oauth_configurations);
     }
+    let sends_secret = patch.oauth_configurations.is_some();
 
     let current = if patch.is_empty() {
         client.get_integration(&id, cancel).await
@@ -832,11 +1004,36 @@ pub(crate) async fn update(
             .await
             .map(Some)
     };
-    match current {
+    let state = match current {
         Ok(Some(current)) => {
-            let current =
-                trim_tools(&client, req, current, &mut known, vendor, cancel, diags).await;
-            Some(converge_agents(&client, req, current, &known, vendor, cancel, diags).await)
+            memory.learn(&current);
+            if sends_secret {
+                memory.secret_unsent = false;
+            }
+            let current = settle_tools(
+                &client,
+                req,
+                current,
+                &mut known,
+                &mut memory,
+                vendor,
+                cancel,
+                diags,
+            )
+            .await;
+            Some(
+                converge_agents(
+                    &client,
+                    req,
+                    current,
+                    &known,
+                    &mut memory,
+                    vendor,
+                    cancel,
+                    diags,
+                )
+                .await,
+            )
         }
         Ok(None) => {
             diags.error(
@@ -852,11 +1049,17 @@ pub(crate) async fn update(
             client_error(diags, &format!("Cannot update the {title} integration"), &e);
             // Return what Frontegg holds, so that the next plan shows what is left to do.
             match client.get_integration(&id, cancel).await {
-                Ok(Some(current)) => Some(state_from(&current, &prior, vendor, diags)),
+                Ok(Some(current)) => {
+                    memory.learn(&current);
+                    Some(state_from(&current, &prior, vendor, diags))
+                }
                 _ => Some(prior),
             }
         }
-    }
+    };
+    memory.save(ctx);
+    answer_notes(&client, diags);
+    state
 }
 
 pub(crate) async fn delete(
@@ -881,13 +1084,16 @@ pub(crate) async fn delete(
 }
 
 /// Imports the vendor's integration: by its id (a UUID), or by the app's name (`confluence`).
+/// The private state remembers its tools' scopes, and that its client secret was not sent by
+/// this configuration.
 pub(crate) async fn import(
+    ctx: &Context,
     client: &Client,
-    cancel: &CancellationToken,
     id: &str,
     vendor: &Vendor,
     diags: &mut Diagnostics,
 ) -> Option<Integration> {
+    let cancel = ctx.cancelled();
     let title = &vendor.title;
     let app = &vendor.app;
     let found = find(client, vendor, cancel, diags).await?;
@@ -937,6 +1143,12 @@ pub(crate) async fn import(
             }
         }
     };
+    let mut memory = Memory {
+        secret_unsent: true,
+        ..Memory::default()
+    };
+    memory.learn(&integration);
+    memory.save(ctx);
     Some(state_from(
         &integration,
         &Integration::default(),

@@ -19,7 +19,7 @@ use tfplugin::schema::{Attribute, Block, Schema};
 use tfvalue::{AttributePath, Type, Value};
 use tokio_util::sync::CancellationToken;
 
-use super::confluence_integration::{self, recommended_scopes};
+use super::confluence_integration;
 use super::integration::{self, Integration, Vendor, is_uuid};
 use super::tools::{ToolCatalog, ToolScopes};
 use super::{Api, scopes};
@@ -338,18 +338,7 @@ impl TypedResource for McpIntegration {
         if config.app.known().map(String::as_str) == Some(confluence_integration::CATALOG_PROVIDER)
             && let Some(granted) = config.scopes.get()
         {
-            let known: Vec<&str> = granted.iter().map(String::as_str).collect();
-            for finding in scopes::check_set(&known, false) {
-                let path = AttributePath::attr("scopes");
-                match finding.severity {
-                    scopes::Severity::Error => {
-                        diags.error_at(path, finding.summary, finding.detail)
-                    }
-                    scopes::Severity::Warning => {
-                        diags.warning_at(path, finding.summary, finding.detail)
-                    }
-                }
-            }
+            confluence_integration::check_scopes(granted, scopes::Unset::Unbounded, diags);
         }
     }
 
@@ -393,7 +382,7 @@ impl TypedResource for McpIntegration {
                 }
             }
         }
-        integration::plan_tools(&shared, catalog, &mut integration, &vendor, diags);
+        integration::plan_tools(ctx, &shared, catalog, &mut integration, &vendor, diags);
         *planned = McpIntegrationModel::join(app, integration);
     }
 
@@ -485,7 +474,7 @@ impl TypedResource for McpIntegration {
             catalog_app(&client, id, cancel, diags).await?
         };
         let vendor = Vendor::for_app(&app.provider, None);
-        let state = integration::import(&client, cancel, id, &vendor, diags).await?;
+        let state = integration::import(ctx, &client, id, &vendor, diags).await?;
         Some(McpIntegrationModel::join(
             Unknowable::Known(app.provider),
             state,
@@ -500,9 +489,9 @@ impl TypedResource for McpIntegration {
         integration::import_id_from_identity(identity)
     }
 
-    /// Takes a `frontegg_confluence_integration`. Its default grant (the 13 scopes of the
-    /// setup guide, which every Confluence tool fits) becomes an unset `scopes`; any other
-    /// grant is kept, to be copied into the configuration.
+    /// Takes a `frontegg_confluence_integration` with its grant as it is: `scopes` (the 13
+    /// scopes of the setup guide when it had left them unset) is kept, so that the move never
+    /// widens what the gateway may do; the configuration states the same grant.
     async fn move_state(
         &self,
         _ctx: &Context,
@@ -514,13 +503,10 @@ impl TypedResource for McpIntegration {
             .as_ref()
             .filter(|_| source.type_name == confluence_integration::TYPE_NAME)
             .and_then(|state| tfplugin::model::from_value::<Integration>(state).ok());
-        let Some(mut state) = moved else {
+        let Some(state) = moved else {
             source.not_accepted(TYPE_NAME, diags);
             return None;
         };
-        if state.scopes.get() == Some(&recommended_scopes()) {
-            state.scopes = Maybe::null();
-        }
         Some(McpIntegrationModel::join(
             Unknowable::Known(confluence_integration::CATALOG_PROVIDER.to_string()),
             state,

@@ -12,6 +12,7 @@ mod integration;
 mod integration_callback_url;
 mod integration_catalog_data_source;
 mod mcp_integration;
+mod memory;
 pub mod scopes;
 mod tools;
 

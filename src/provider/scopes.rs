@@ -138,16 +138,35 @@ impl Finding {
     }
 }
 
+/// What leaving `scopes` out of a resource's configuration means, for the advice of an empty
+/// set.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unset {
+    /// `frontegg_confluence_integration`: the 13 recommended scopes.
+    Recommended,
+    /// `frontegg_mcp_integration`: no bound (every catalog tool may be enabled).
+    Unbounded,
+}
+
 /// Checks a whole scope set. `scopes` holds the known elements; `has_unknown` says whether
 /// some elements are not yet known (then the size checks are left for plan time).
-pub fn check_set(scopes: &[&str], has_unknown: bool) -> Vec<Finding> {
+pub fn check_set(scopes: &[&str], has_unknown: bool, unset: Unset) -> Vec<Finding> {
     let mut findings = Vec::new();
     if scopes.is_empty() && !has_unknown {
+        let advice = match unset {
+            Unset::Recommended => "Remove the attribute to use the 13 recommended scopes.",
+            Unset::Unbounded => {
+                "Remove the attribute to leave the grant unbounded (every Confluence tool of \
+                 Frontegg's catalog may then be enabled), or list the scopes your Atlassian app \
+                 grants."
+            }
+        };
         findings.push(Finding::error(
             "No Confluence scopes",
-            "`scopes` must hold at least one scope: the MCP gateway asks Atlassian for these \
-             scopes when a user connects Confluence. Remove the attribute to use the 13 \
-             recommended scopes.",
+            format!(
+                "`scopes` must hold at least one scope: the MCP gateway asks Atlassian for \
+                 these scopes when a user connects Confluence. {advice}"
+            ),
         ));
     }
     if scopes.len() > RECOMMENDED_MAX_SCOPES {
@@ -430,8 +449,14 @@ mod tests {
 
     #[test]
     fn empty_set_is_an_error_unless_elements_are_unknown() {
-        assert_eq!(errors(&check_set(&[], false)).len(), 1);
-        assert!(check_set(&[], true).is_empty());
+        assert_eq!(errors(&check_set(&[], false, Unset::Recommended)).len(), 1);
+        assert!(check_set(&[], true, Unset::Recommended).is_empty());
+        let unbounded = check_set(&[], false, Unset::Unbounded);
+        assert!(
+            !unbounded[0].detail.contains("13 recommended"),
+            "{unbounded:?}"
+        );
+        assert!(unbounded[0].detail.contains("unbounded"), "{unbounded:?}");
     }
 
     #[test]
@@ -442,11 +467,11 @@ mod tests {
             .map(|s| s.name)
             .take(51)
             .collect();
-        let findings = check_set(&many, false);
+        let findings = check_set(&many, false, Unset::Recommended);
         assert_eq!(findings.len(), 1);
         assert_eq!(findings[0].severity, Severity::Warning);
         assert!(findings[0].detail.contains("51 scopes"));
-        assert!(check_set(&many[..50], false).is_empty());
+        assert!(check_set(&many[..50], false, Unset::Recommended).is_empty());
     }
 
     #[test]

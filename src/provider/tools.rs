@@ -14,7 +14,21 @@ use super::integration::Vendor;
 /// The scopes each tool needs: tool identifier → scopes.
 pub type ToolScopes = BTreeMap<String, BTreeSet<String>>;
 
-/// The tools a catalog entry offers (records with `enabled: false` are not offered).
+/// What is known of the scopes a tool needs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Need {
+    /// Frontegg reported them for this integration (what the gateway requests), or else the
+    /// catalog's record says.
+    Known(BTreeSet<String>),
+    /// Frontegg reported the tool enabled without its scopes, and nothing else says: it
+    /// cannot be judged, so it is not known to exceed any grant.
+    Unknowable,
+    /// Nothing says yet: the tool is enabled at apply and judged by Frontegg's answer.
+    Unseen,
+}
+
+/// The tools a catalog entry offers (records with `enabled: false` are not offered), with
+/// what is known of the scopes each needs.
 pub(crate) struct ToolCatalog {
     tools: Vec<OfferedTool>,
 }
@@ -22,12 +36,12 @@ pub(crate) struct ToolCatalog {
 struct OfferedTool {
     identifier: String,
     name: Option<String>,
-    /// `None` when the record does not say.
-    scopes: Option<BTreeSet<String>>,
+    need: Need,
 }
 
 impl ToolCatalog {
-    /// The offered tools of `entry`; `None` when Frontegg did not report its tools.
+    /// The offered tools of `entry`, judged by their records' scopes; `None` when Frontegg
+    /// did not report the entry's tools.
     pub(crate) fn of(entry: &CatalogIntegration) -> Option<ToolCatalog> {
         let tools = entry.tools.as_ref()?;
         Some(ToolCatalog {
@@ -37,20 +51,31 @@ impl ToolCatalog {
                 .map(|t| OfferedTool {
                     identifier: t.identifier.clone(),
                     name: t.name.clone(),
-                    scopes: t.scopes.as_ref().map(|s| s.iter().cloned().collect()),
+                    need: match &t.scopes {
+                        Some(scopes) => Need::Known(scopes.iter().cloned().collect()),
+                        None => Need::Unseen,
+                    },
                 })
                 .collect(),
         })
     }
 
-    /// Fills in the scopes of tools whose records carry none from what Frontegg reported for
-    /// them before (`known`: the scopes of the tools enabled so far).
-    pub(crate) fn fill_in_scopes(&mut self, known: &ToolScopes) {
+    /// Judges tools by what Frontegg reported for this integration (`reported`: tool →
+    /// scopes, from its answers), ahead of the catalog's records: the gateway requests the
+    /// scopes of the integration's tools. `unscoped`: tools Frontegg reported without scopes.
+    pub(crate) fn with_reported(
+        mut self,
+        reported: &ToolScopes,
+        unscoped: &BTreeSet<String>,
+    ) -> ToolCatalog {
         for tool in &mut self.tools {
-            if tool.scopes.is_none() {
-                tool.scopes = known.get(&tool.identifier).cloned();
+            if let Some(scopes) = reported.get(&tool.identifier) {
+                tool.need = Need::Known(scopes.clone());
+            } else if tool.need == Need::Unseen && unscoped.contains(&tool.identifier) {
+                tool.need = Need::Unknowable;
             }
         }
+        self
     }
 
     /// Every offered tool.
@@ -62,33 +87,34 @@ impl ToolCatalog {
         self.tools.iter().find(|t| t.identifier == identifier)
     }
 
-    /// Every offered tool whose scopes all lie inside `granted`; `None` when a tool's scopes
-    /// are not known (the choice is then made after apply, from Frontegg's answer).
+    /// Every offered tool that fits inside `granted` (or cannot be judged); `None` when a
+    /// tool has never been seen with its scopes, so that the choice is made at apply, from
+    /// Frontegg's answer.
     pub(crate) fn fitting(&self, granted: &BTreeSet<String>) -> Option<BTreeSet<String>> {
         let mut fitting = BTreeSet::new();
         for tool in &self.tools {
-            if tool.scopes.as_ref()?.is_subset(granted) {
+            let fits = match &tool.need {
+                Need::Known(needed) => needed.is_subset(granted),
+                Need::Unknowable => true,
+                Need::Unseen => return None,
+            };
+            if fits {
                 fitting.insert(tool.identifier.clone());
             }
         }
         Some(fitting)
     }
 
-    /// Every offered tool whose scopes are not known to lie outside `granted` (the tools to
-    /// enable when some records carry no scopes).
+    /// Every offered tool not known to need scopes outside `granted`: the tools to enable at
+    /// apply when the plan could not choose; Frontegg's answer then shows what they need.
     pub(crate) fn not_known_to_exceed(&self, granted: &BTreeSet<String>) -> BTreeSet<String> {
         self.tools
             .iter()
-            .filter(|t| t.scopes.as_ref().is_none_or(|s| s.is_subset(granted)))
+            .filter(|t| match &t.need {
+                Need::Known(needed) => needed.is_subset(granted),
+                Need::Unknowable | Need::Unseen => true,
+            })
             .map(|t| t.identifier.clone())
-            .collect()
-    }
-
-    /// The scopes each of `tools` needs; `None` when one of them has no known scopes.
-    pub(crate) fn scopes_of(&self, tools: &BTreeSet<String>) -> Option<ToolScopes> {
-        tools
-            .iter()
-            .map(|t| Some((t.clone(), self.find(t)?.scopes.clone()?)))
             .collect()
     }
 
@@ -133,7 +159,7 @@ impl ToolCatalog {
             let Some(OfferedTool {
                 identifier,
                 name,
-                scopes: Some(needed),
+                need: Need::Known(needed),
             }) = self.find(tool)
             else {
                 continue;
@@ -171,6 +197,24 @@ pub(crate) fn answer_tool_scopes(tools: &[Tool]) -> Option<ToolScopes> {
         .map(|t| {
             let scopes = t.scopes.as_ref()?;
             Some((t.identifier.clone(), scopes.iter().cloned().collect()))
+        })
+        .collect()
+}
+
+/// The tools of an answer whose reported scopes are not all inside `granted`, each with the
+/// scopes it lacks.
+pub(crate) fn exceeding(tools: &[Tool], granted: &BTreeSet<String>) -> ToolScopes {
+    tools
+        .iter()
+        .filter_map(|t| {
+            let missing: BTreeSet<String> = t
+                .scopes
+                .iter()
+                .flatten()
+                .filter(|s| !granted.contains(*s))
+                .cloned()
+                .collect();
+            (!missing.is_empty()).then(|| (t.identifier.clone(), missing))
         })
         .collect()
 }
@@ -229,29 +273,51 @@ mod tests {
         ]);
         assert_eq!(c.fitting(&set(&["r"])), Some(set(&["read"])));
         assert_eq!(c.fitting(&set(&["r", "w"])), Some(set(&["read", "write"])));
-        assert_eq!(
-            c.scopes_of(&set(&["write"])).map(|m| union(&m)),
-            Some(set(&["r", "w"]))
-        );
+        assert_eq!(c.offered(), set(&["read", "write"]));
     }
 
     #[test]
-    fn tools_without_scopes_leave_the_choice_for_after_apply() {
+    fn tools_never_seen_with_scopes_leave_the_choice_for_after_apply() {
         let c = catalog(vec![tool("read", Some(&["r"])), tool("mystery", None)]);
         assert_eq!(c.fitting(&set(&["r"])), None);
         assert_eq!(c.not_known_to_exceed(&set(&[])), set(&["mystery"]));
-        assert_eq!(c.scopes_of(&set(&["mystery"])), None);
+        assert_eq!(
+            c.not_known_to_exceed(&set(&["r"])),
+            set(&["mystery", "read"])
+        );
     }
 
     #[test]
-    fn scopes_reported_before_fill_in_records_without_scopes() {
-        let mut c = catalog(vec![tool("read", Some(&["r"])), tool("mystery", None)]);
-        c.fill_in_scopes(&ToolScopes::from([("mystery".to_string(), set(&["m"]))]));
+    fn what_frontegg_reported_judges_ahead_of_the_catalog_records() {
+        let reported = ToolScopes::from([
+            ("mystery".to_string(), set(&["m"])),
+            ("read".to_string(), set(&["r", "x"])),
+        ]);
+        let c = catalog(vec![tool("read", Some(&["r"])), tool("mystery", None)])
+            .with_reported(&reported, &BTreeSet::new());
+        assert_eq!(c.fitting(&set(&["r", "m"])), Some(set(&["mystery"])));
+        assert_eq!(c.fitting(&set(&["r", "x"])), Some(set(&["read"])));
+    }
+
+    #[test]
+    fn tools_reported_without_scopes_fit_any_grant() {
+        let c = catalog(vec![tool("read", Some(&["r"])), tool("mystery", None)])
+            .with_reported(&ToolScopes::new(), &set(&["mystery"]));
+        assert_eq!(c.fitting(&set(&[])), Some(set(&["mystery"])));
+    }
+
+    #[test]
+    fn exceeding_names_each_tool_with_the_scopes_it_lacks() {
+        let tools: Vec<Tool> = serde_json::from_value(serde_json::json!([
+            {"identifier": "read", "scopes": ["r"]},
+            {"identifier": "write", "scopes": ["r", "w"]},
+            {"identifier": "bare"},
+        ]))
+        .expect("tools");
         assert_eq!(
-            c.fitting(&set(&["r", "m"])),
-            Some(set(&["mystery", "read"]))
+            exceeding(&tools, &set(&["r"])),
+            ToolScopes::from([("write".to_string(), set(&["w"]))])
         );
-        assert_eq!(c.fitting(&set(&["r"])), Some(set(&["read"])));
     }
 
     #[test]

@@ -160,6 +160,10 @@ pub struct Harness {
     /// Every resource type: its value type, identity type and computed attributes.
     resource_types: BTreeMap<String, (Type, Type, Vec<String>)>,
     provider_type: Type,
+    /// Private state per resource instance (by `id`), as Terraform stores it beside the
+    /// state, and the `planned_private` of the last plan.
+    private: BTreeMap<String, Vec<u8>>,
+    planned_private: Vec<u8>,
     _server: DebugServer,
 }
 
@@ -250,6 +254,8 @@ impl Harness {
             resource_type: resource.schema().value_type(),
             identity_type: resource.identity_schema().expect("identity").value_type(),
             provider_type: provider.schema().value_type(),
+            private: BTreeMap::new(),
+            planned_private: Vec::new(),
             _server: server,
         }
     }
@@ -358,7 +364,7 @@ impl Harness {
                 prior_state: Some(dynamic(prior, &ty)),
                 proposed_new_state: Some(dynamic(&proposed, &ty)),
                 config: Some(dynamic(config, &ty)),
-                prior_private: Vec::new(),
+                prior_private: self.private_of(prior),
                 provider_meta: None,
                 client_capabilities: capabilities(self.write_only_allowed),
                 prior_identity: None,
@@ -366,6 +372,7 @@ impl Harness {
             .await
             .expect("PlanResourceChange")
             .into_inner();
+        self.planned_private = response.planned_private.clone();
         Plan {
             planned: decode(response.planned_state, &ty),
             requires_replace: response
@@ -386,15 +393,17 @@ impl Harness {
                 prior_state: Some(dynamic(prior, &ty)),
                 planned_state: Some(dynamic(planned, &ty)),
                 config: Some(dynamic(config, &ty)),
-                planned_private: Vec::new(),
+                planned_private: self.planned_private.clone(),
                 provider_meta: None,
                 planned_identity: None,
             })
             .await
             .expect("ApplyResourceChange")
             .into_inner();
+        let state = decode(response.new_state, &ty);
+        self.keep_private(&state, response.private);
         Applied {
-            state: decode(response.new_state, &ty),
+            state,
             identity: self.identity_value(response.new_identity),
             diags: diags_from(response.diagnostics),
         }
@@ -421,7 +430,7 @@ impl Harness {
             .read_resource(pb::read_resource::Request {
                 type_name: self.type_name.into(),
                 current_state: Some(dynamic(state, &ty)),
-                private: Vec::new(),
+                private: self.private_of(state),
                 provider_meta: None,
                 client_capabilities: capabilities(self.write_only_allowed),
                 current_identity: None,
@@ -429,8 +438,10 @@ impl Harness {
             .await
             .expect("ReadResource")
             .into_inner();
+        let new_state = decode(response.new_state, &ty);
+        self.keep_private(&new_state, response.private);
         Applied {
-            state: decode(response.new_state, &ty),
+            state: new_state,
             identity: self.identity_value(response.new_identity),
             diags: diags_from(response.diagnostics),
         }
@@ -480,6 +491,10 @@ impl Harness {
             .await
             .expect("ImportResourceState")
             .into_inner();
+        for r in &response.imported_resources {
+            let state = decode(r.state.clone(), &ty);
+            self.keep_private(&state, r.private.clone());
+        }
         Imported {
             states: response
                 .imported_resources
@@ -610,6 +625,28 @@ impl Harness {
             state: decode(response.target_state, &ty),
             identity: self.identity_value(response.target_identity),
             diags: diags_from(response.diagnostics),
+        }
+    }
+
+    /// The private state Terraform holds for the instance `state` (by its `id`).
+    fn private_of(&self, state: &Value) -> Vec<u8> {
+        if state.is_null() {
+            return Vec::new();
+        }
+        state
+            .attr("id")
+            .as_str()
+            .and_then(|id| self.private.get(id))
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    fn keep_private(&mut self, state: &Value, private: Vec<u8>) {
+        if state.is_null() {
+            return;
+        }
+        if let Some(id) = state.attr("id").as_str() {
+            self.private.insert(id.to_string(), private);
         }
     }
 
