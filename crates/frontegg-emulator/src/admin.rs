@@ -12,6 +12,8 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
+use crate::answer_shape::MissingProvider;
+use crate::catalog::{NewCatalogTool, Retirement, provider_named};
 use crate::error::ApiError;
 use crate::faults::Fault;
 use crate::rate_limit::RateLimit;
@@ -50,7 +52,42 @@ pub(crate) fn routes() -> Router<Arc<Shared>> {
             "/_emulator/page-size",
             put(set_page_size).delete(clear_page_size),
         )
-        .route("/_emulator/catalog/{provider}/tools", get(catalog_tools))
+        .route(
+            "/_emulator/catalog/{provider}/tools",
+            get(catalog_tools).post(add_catalog_tool),
+        )
+        .route(
+            "/_emulator/catalog/{provider}/tools/{identifier}/retire",
+            post(retire_catalog_tool),
+        )
+        .route(
+            "/_emulator/catalog/{provider}/provider-missing",
+            put(set_provider_missing).delete(clear_provider_missing),
+        )
+        .route(
+            "/_emulator/catalog-entry-without-provider",
+            put(set_entry_without_provider).delete(clear_entry_without_provider),
+        )
+        .route(
+            "/_emulator/integration-without-id",
+            put(set_integration_without_id).delete(clear_integration_without_id),
+        )
+        .route(
+            "/_emulator/answer-scopes",
+            axum::routing::delete(clear_answer_scopes),
+        )
+        .route(
+            "/_emulator/answer-scopes/{identifier}",
+            put(set_answer_scopes).delete(clear_one_answer_scopes),
+        )
+        .route(
+            "/_emulator/answer-order",
+            put(set_answer_order).delete(clear_answer_order),
+        )
+        .route(
+            "/_emulator/empty-description",
+            put(set_empty_description).delete(clear_empty_description),
+        )
 }
 
 fn parse<T: DeserializeOwned>(body: &Bytes) -> Result<T, ApiError> {
@@ -214,5 +251,180 @@ async fn catalog_tools(
     State(shared): State<Arc<Shared>>,
     Path(provider): Path<String>,
 ) -> Json<Value> {
-    Json(Value::Array(shared.catalog.tool_records(&provider)))
+    Json(Value::Array(
+        lock(&shared.store).catalog().tool_records(&provider),
+    ))
+}
+
+fn unknown_provider(provider: &str) -> ApiError {
+    ApiError::not_found(format!("provider {provider} is not in the catalog"))
+}
+
+async fn add_catalog_tool(
+    State(shared): State<Arc<Shared>>,
+    Path(provider): Path<String>,
+    body: Bytes,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let tool: NewCatalogTool = parse(&body)?;
+    if provider_named(&provider).is_none() {
+        return Err(unknown_provider(&provider));
+    }
+    lock(&shared.store)
+        .catalog_mut()
+        .add(&provider, tool)
+        .map_err(|e| ApiError::invalid(vec![e]))?;
+    Ok((StatusCode::CREATED, ok()))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RetireRequest {
+    record: Retirement,
+}
+
+async fn retire_catalog_tool(
+    State(shared): State<Arc<Shared>>,
+    Path((provider, identifier)): Path<(String, String)>,
+    body: Bytes,
+) -> Result<Json<Value>, ApiError> {
+    let request: RetireRequest = parse(&body)?;
+    if lock(&shared.store)
+        .catalog_mut()
+        .retire(&provider, &identifier, request.record)
+    {
+        Ok(ok())
+    } else {
+        Err(ApiError::not_found(format!(
+            "{provider} does not offer tool {identifier}"
+        )))
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MissingProviderRequest {
+    provider: MissingProvider,
+}
+
+async fn set_provider_missing(
+    State(shared): State<Arc<Shared>>,
+    Path(provider): Path<String>,
+    body: Bytes,
+) -> Result<Json<Value>, ApiError> {
+    let request: MissingProviderRequest = parse(&body)?;
+    if provider_named(&provider).is_none() {
+        return Err(unknown_provider(&provider));
+    }
+    lock(&shared.answer_shape).set_stripped_provider(&provider, Some(request.provider));
+    Ok(ok())
+}
+
+async fn clear_provider_missing(
+    State(shared): State<Arc<Shared>>,
+    Path(provider): Path<String>,
+) -> Json<Value> {
+    lock(&shared.answer_shape).set_stripped_provider(&provider, None);
+    ok()
+}
+
+async fn set_entry_without_provider(
+    State(shared): State<Arc<Shared>>,
+    body: Bytes,
+) -> Result<Json<Value>, ApiError> {
+    let request: MissingProviderRequest = parse(&body)?;
+    lock(&shared.answer_shape).set_extra_catalog_entry(Some(request.provider));
+    Ok(ok())
+}
+
+async fn clear_entry_without_provider(State(shared): State<Arc<Shared>>) -> Json<Value> {
+    lock(&shared.answer_shape).set_extra_catalog_entry(None);
+    ok()
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ProviderRequest {
+    provider: String,
+}
+
+async fn set_integration_without_id(
+    State(shared): State<Arc<Shared>>,
+    body: Bytes,
+) -> Result<Json<Value>, ApiError> {
+    let request: ProviderRequest = parse(&body)?;
+    let Some(provider) = provider_named(&request.provider) else {
+        return Err(ApiError::invalid(vec![format!(
+            "provider {} is not in the catalog",
+            request.provider
+        )]));
+    };
+    lock(&shared.answer_shape).set_integration_without_id(Some(provider));
+    Ok(ok())
+}
+
+async fn clear_integration_without_id(State(shared): State<Arc<Shared>>) -> Json<Value> {
+    lock(&shared.answer_shape).set_integration_without_id(None);
+    ok()
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ScopesRequest {
+    scopes: Vec<String>,
+}
+
+async fn set_answer_scopes(
+    State(shared): State<Arc<Shared>>,
+    Path(identifier): Path<String>,
+    body: Bytes,
+) -> Result<Json<Value>, ApiError> {
+    let request: ScopesRequest = parse(&body)?;
+    lock(&shared.answer_shape).set_tool_scopes(&identifier, Some(request.scopes));
+    Ok(ok())
+}
+
+async fn clear_one_answer_scopes(
+    State(shared): State<Arc<Shared>>,
+    Path(identifier): Path<String>,
+) -> Json<Value> {
+    lock(&shared.answer_shape).set_tool_scopes(&identifier, None);
+    ok()
+}
+
+async fn clear_answer_scopes(State(shared): State<Arc<Shared>>) -> Json<Value> {
+    lock(&shared.answer_shape).clear_tool_scopes();
+    ok()
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct AnswerOrderRequest {
+    #[serde(default)]
+    reverse_tools: bool,
+    #[serde(default)]
+    reverse_scopes: bool,
+}
+
+async fn set_answer_order(
+    State(shared): State<Arc<Shared>>,
+    body: Bytes,
+) -> Result<Json<Value>, ApiError> {
+    let request: AnswerOrderRequest = parse(&body)?;
+    lock(&shared.answer_shape).set_reversed(request.reverse_tools, request.reverse_scopes);
+    Ok(ok())
+}
+
+async fn clear_answer_order(State(shared): State<Arc<Shared>>) -> Json<Value> {
+    lock(&shared.answer_shape).set_reversed(false, false);
+    ok()
+}
+
+async fn set_empty_description(State(shared): State<Arc<Shared>>) -> Json<Value> {
+    lock(&shared.answer_shape).set_empty_description(true);
+    ok()
+}
+
+async fn clear_empty_description(State(shared): State<Arc<Shared>>) -> Json<Value> {
+    lock(&shared.answer_shape).set_empty_description(false);
+    ok()
 }

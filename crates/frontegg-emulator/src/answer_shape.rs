@@ -1,12 +1,50 @@
 //! How answers are shaped beyond the contract's minimum, set through the admin API: fields
-//! dropped from answers (a client must cope with a DTO field Frontegg leaves out) and lists in
-//! Frontegg's paged wrapper instead of plain arrays.
+//! dropped from answers (a client must cope with a DTO field Frontegg leaves out), lists in
+//! Frontegg's paged wrapper instead of plain arrays, and answers that disagree with the catalog
+//! or with themselves the way a real service may: a tool's scopes in a `ToolDto` other than its
+//! catalog record says, lists in another order, `description: ""` for none, a catalog entry
+//! without `provider`, a listed integration without `id`.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
+use serde::Deserialize;
 use serde_json::{Value, json};
 
+use crate::catalog::{catalog_id, display_name, stable_uuid};
 use crate::error::ApiError;
+
+/// The names of `Emulator::omit_fields` that leave every catalog tool record with `enabled`
+/// alone, the shape of Frontegg's published example (`{"pages:read": {"enabled": true}}`).
+pub const ENABLED_ONLY_TOOL_RECORDS: [&str; 3] = [
+    "catalog.tools.name",
+    "catalog.tools.category",
+    "catalog.tools.scopes",
+];
+
+/// How a catalog entry lacks its `provider`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MissingProvider {
+    /// No `provider` key at all.
+    Absent,
+    /// `"provider": null`.
+    Null,
+}
+
+impl MissingProvider {
+    fn apply(self, entry: &mut Value) {
+        if let Value::Object(map) = entry {
+            match self {
+                MissingProvider::Absent => {
+                    map.remove("provider");
+                }
+                MissingProvider::Null => {
+                    map.insert("provider".to_string(), Value::Null);
+                }
+            }
+        }
+    }
+}
 
 /// A field to drop, as the admin API names it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -38,6 +76,20 @@ pub(crate) struct AnswerShape {
     omitted: Vec<OmittedField>,
     /// `Some`: lists come paged, this many items per page unless `_limit` says otherwise.
     page_size: Option<usize>,
+    /// Per tool identifier: the scopes its `ToolDto`s answer instead of the catalog's.
+    tool_scopes: BTreeMap<String, Vec<String>>,
+    /// Each `ToolDto`'s scopes in reverse order (after `tool_scopes`).
+    reverse_tool_scopes: bool,
+    /// Each answer's `tools` in reverse order.
+    reverse_tools: bool,
+    /// `description: ""` where none is set.
+    empty_description: bool,
+    /// An extra catalog list entry without a usable `provider`.
+    extra_catalog_entry: Option<MissingProvider>,
+    /// Catalog entries (by provider) answered without their `provider`.
+    stripped_providers: BTreeMap<String, MissingProvider>,
+    /// An extra vendor-integration list item without `id`, for this catalog provider.
+    integration_without_id: Option<&'static str>,
 }
 
 impl AnswerShape {
@@ -55,8 +107,71 @@ impl AnswerShape {
         self.page_size = page_size.map(|n| n.max(1));
     }
 
-    /// A vendor integration answer without the omitted fields.
+    /// `Some`: the `ToolDto`s of tool `identifier` answer these scopes; `None`: the catalog's.
+    pub fn set_tool_scopes(&mut self, identifier: &str, scopes: Option<Vec<String>>) {
+        match scopes {
+            Some(scopes) => self.tool_scopes.insert(identifier.to_string(), scopes),
+            None => self.tool_scopes.remove(identifier),
+        };
+    }
+
+    /// Every tool answers the catalog's scopes again.
+    pub fn clear_tool_scopes(&mut self) {
+        self.tool_scopes.clear();
+    }
+
+    /// Answers list `tools`, and each tool's `scopes`, in reverse order (or in catalog order).
+    pub fn set_reversed(&mut self, tools: bool, scopes: bool) {
+        self.reverse_tools = tools;
+        self.reverse_tool_scopes = scopes;
+    }
+
+    pub fn set_empty_description(&mut self, on: bool) {
+        self.empty_description = on;
+    }
+
+    pub fn set_extra_catalog_entry(&mut self, missing: Option<MissingProvider>) {
+        self.extra_catalog_entry = missing;
+    }
+
+    pub fn set_stripped_provider(&mut self, provider: &str, missing: Option<MissingProvider>) {
+        match missing {
+            Some(missing) => self
+                .stripped_providers
+                .insert(provider.to_string(), missing),
+            None => self.stripped_providers.remove(provider),
+        };
+    }
+
+    pub fn set_integration_without_id(&mut self, provider: Option<&'static str>) {
+        self.integration_without_id = provider;
+    }
+
+    /// A vendor integration answer as the knobs say: the tools' scopes and order, the
+    /// description, then without the omitted fields.
     pub fn integration(&self, mut answer: Value) -> Value {
+        if let Some(Value::Array(tools)) = answer.get_mut("tools") {
+            for tool in tools.iter_mut() {
+                let identifier = tool.get("identifier").and_then(Value::as_str);
+                if let Some(scopes) = identifier.and_then(|id| self.tool_scopes.get(id)) {
+                    tool["scopes"] = json!(scopes);
+                }
+                if self.reverse_tool_scopes
+                    && let Some(Value::Array(scopes)) = tool.get_mut("scopes")
+                {
+                    scopes.reverse();
+                }
+            }
+            if self.reverse_tools {
+                tools.reverse();
+            }
+        }
+        if self.empty_description
+            && let Value::Object(map) = &mut answer
+            && map.get("description").is_none_or(Value::is_null)
+        {
+            map.insert("description".to_string(), json!(""));
+        }
         for field in &self.omitted {
             if let OmittedField::Integration(path) = field {
                 drop_path(&mut answer, path);
@@ -65,8 +180,54 @@ impl AnswerShape {
         answer
     }
 
-    /// A catalog entry answer (lean or with its tools) without the omitted fields.
+    /// The items of the vendor-integration list: each answer shaped, then the item without
+    /// `id` if one is asked for.
+    pub fn integration_list(&self, env_id: &str, answers: Vec<Value>) -> Vec<Value> {
+        let mut items: Vec<Value> = answers.into_iter().map(|a| self.integration(a)).collect();
+        if let Some(provider) = self.integration_without_id {
+            items.push(self.integration(json!({
+                "name": display_name(provider),
+                "description": null,
+                "fronteggIntegrationId": catalog_id(env_id, provider),
+                "authenticationType": "behalf-of-user",
+                "agentIds": [],
+                "tools": [],
+                "useFronteggIntegration": true,
+                "isActive": true,
+                "oauthConfigurations": null,
+            })));
+        }
+        items
+    }
+
+    /// The entries of the catalog list: each entry shaped, then the entry without a usable
+    /// `provider` if one is asked for.
+    pub fn catalog_list(&self, env_id: &str, entries: Vec<Value>) -> Vec<Value> {
+        let mut items: Vec<Value> = entries.into_iter().map(|e| self.catalog_entry(e)).collect();
+        if let Some(missing) = self.extra_catalog_entry {
+            let mut entry = self.catalog_entry(json!({
+                "id": stable_uuid(&["catalog", env_id, "entry without provider"]),
+                "provider": null,
+                "displayName": "Integration",
+                "isEnabled": true,
+            }));
+            missing.apply(&mut entry);
+            items.push(entry);
+        }
+        items
+    }
+
+    /// A catalog entry answer (lean or with its tools): without its `provider` when asked, and
+    /// without the omitted fields.
     pub fn catalog_entry(&self, mut answer: Value) -> Value {
+        let stripped = answer
+            .get("provider")
+            .and_then(Value::as_str)
+            .and_then(|provider| self.stripped_providers.get(provider))
+            .copied();
+        if let Some(missing) = stripped {
+            missing.apply(&mut answer);
+        }
         for field in &self.omitted {
             match field {
                 OmittedField::CatalogEntry(path) => drop_path(&mut answer, path),

@@ -104,13 +104,9 @@ async fn list_catalog(
     Environment(env): Environment,
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<Json<Value>, ApiError> {
+    let entries = lock(&shared.store).catalog().lean_entries(&env);
     let shape = lock(&shared.answer_shape);
-    let entries = shared
-        .catalog
-        .lean_entries(&env)
-        .into_iter()
-        .map(|entry| shape.catalog_entry(entry))
-        .collect();
+    let entries = shape.catalog_list(&env, entries);
     shape.list(entries, CATALOG_PATH, &query).map(Json)
 }
 
@@ -119,8 +115,8 @@ async fn get_catalog_entry(
     Environment(env): Environment,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    let entry = shared
-        .catalog
+    let entry = lock(&shared.store)
+        .catalog()
         .entry(&env, &id)
         .ok_or_else(|| ApiError::not_found(format!("Frontegg integration {id} not found")))?;
     Ok(Json(lock(&shared.answer_shape).catalog_entry(entry)))
@@ -133,10 +129,7 @@ async fn list_integrations(
 ) -> Result<Json<Value>, ApiError> {
     let integrations = lock(&shared.store).list(&env);
     let shape = lock(&shared.answer_shape);
-    let answers = integrations
-        .into_iter()
-        .map(|answer| shape.integration(answer))
-        .collect();
+    let answers = shape.integration_list(&env, integrations);
     shape
         .list(answers, VENDOR_INTEGRATIONS_PATH, &query)
         .map(Json)

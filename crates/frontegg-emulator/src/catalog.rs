@@ -1,10 +1,12 @@
 //! The integration catalog ("Frontegg integrations"): the 31 providers of the contract with ids
 //! stable per environment, and the tools each offers. Confluence offers the tools of
 //! `data/confluence-tools.tsv`, every other provider those of `data/catalog-tools.tsv` (both
-//! embedded, parsed at start).
+//! embedded, parsed at start). Tools can be retired from an entry and added to it at run time, as
+//! Frontegg may change its catalog under integrations that already hold its tools.
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use serde::Deserialize;
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
 
@@ -48,13 +50,55 @@ pub(crate) const PROVIDERS: [(&str, &str); 31] = [
     ("pagerduty", "PagerDuty"),
 ];
 
-/// One tool a catalog entry offers.
+/// How a tool leaves a catalog entry ([`crate::Emulator::retire_catalog_tool`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Retirement {
+    /// Its record is gone from `GET frontegg-integrations/v1/{id}`.
+    Removed,
+    /// Its record stays, with `enabled: false`.
+    Disabled,
+}
+
+/// A tool added to a catalog entry at run time ([`crate::Emulator::add_catalog_tool`]).
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct NewCatalogTool {
+    pub identifier: String,
+    /// The identifier when `None`.
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub category: Option<String>,
+    /// The scopes the tool requires: always in its `ToolDto`s, in its catalog record only when
+    /// `scopes_in_record` is true.
+    #[serde(default)]
+    pub scopes: Vec<String>,
+    #[serde(default = "yes")]
+    pub scopes_in_record: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// Whether a catalog entry offers a tool now.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Offer {
+    Offered,
+    Retired(Retirement),
+}
+
+/// One tool of a catalog entry: offered, or retired (integrations that hold it keep it).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct CatalogTool {
     pub identifier: String,
     pub name: String,
     pub category: String,
     pub scopes: Vec<String>,
+    pub offer: Offer,
+    /// `false`: the catalog record leaves out `scopes` (the `ToolDto` still has them).
+    pub scopes_in_record: bool,
 }
 
 impl CatalogTool {
@@ -68,14 +112,24 @@ impl CatalogTool {
         })
     }
 
-    /// The tool's record in `GET frontegg-integrations/v1/{id}`.
-    fn record(&self) -> Value {
-        json!({
-            "enabled": true,
+    fn is_offered(&self) -> bool {
+        self.offer == Offer::Offered
+    }
+
+    /// The tool's record in `GET frontegg-integrations/v1/{id}`; `None` once it is removed.
+    fn record(&self) -> Option<Value> {
+        if self.offer == Offer::Retired(Retirement::Removed) {
+            return None;
+        }
+        let mut record = json!({
+            "enabled": self.is_offered(),
             "name": self.name,
             "category": self.category,
-            "scopes": self.scopes,
-        })
+        });
+        if self.scopes_in_record {
+            record["scopes"] = json!(self.scopes);
+        }
+        Some(record)
     }
 }
 
@@ -100,9 +154,64 @@ impl Catalog {
         Ok(Catalog { tools })
     }
 
-    /// The tools `provider` offers, in catalog order (none for a provider without tools).
+    /// Every tool `provider` has had, retired ones included, in catalog order (tools added at
+    /// run time last; none for a provider without tools).
     pub fn tools(&self, provider: &str) -> &[CatalogTool] {
         self.tools.get(provider).map_or(&[], Vec::as_slice)
+    }
+
+    /// The tools `provider` offers now, in catalog order.
+    pub fn offered(&self, provider: &str) -> impl Iterator<Item = &CatalogTool> {
+        self.tools(provider).iter().filter(|tool| tool.is_offered())
+    }
+
+    /// Retires an offered tool; `false` when `provider` does not offer `identifier`.
+    pub fn retire(&mut self, provider: &str, identifier: &str, how: Retirement) -> bool {
+        let tool = self
+            .tools
+            .get_mut(provider)
+            .and_then(|tools| tools.iter_mut().find(|t| t.identifier == identifier));
+        match tool {
+            Some(tool) if tool.is_offered() => {
+                tool.offer = Offer::Retired(how);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Adds a tool to `provider`'s entry (a retired tool of that identifier is offered again,
+    /// with the new record); refused for an unknown provider or a tool it offers already.
+    pub fn add(&mut self, provider: &str, new: NewCatalogTool) -> Result<(), String> {
+        let Some(provider) = provider_named(provider) else {
+            return Err(format!("provider {provider} is not in the catalog"));
+        };
+        if new.identifier.trim().is_empty() {
+            return Err("identifier must not be empty".to_string());
+        }
+        let tool = CatalogTool {
+            name: new.name.unwrap_or_else(|| new.identifier.clone()),
+            category: new.category.unwrap_or_default(),
+            identifier: new.identifier,
+            scopes: new.scopes,
+            offer: Offer::Offered,
+            scopes_in_record: new.scopes_in_record,
+        };
+        let tools = self.tools.entry(provider).or_default();
+        match tools.iter_mut().find(|t| t.identifier == tool.identifier) {
+            Some(existing) if existing.is_offered() => Err(format!(
+                "tool {} is already offered by {provider}",
+                tool.identifier
+            )),
+            Some(existing) => {
+                *existing = tool;
+                Ok(())
+            }
+            None => {
+                tools.push(tool);
+                Ok(())
+            }
+        }
     }
 
     /// `GET frontegg-integrations/v1`: the lean entries, plus fields clients ignore.
@@ -127,7 +236,7 @@ impl Catalog {
         let tools: Map<String, Value> = self
             .tools(provider)
             .iter()
-            .map(|tool| (tool.identifier.clone(), tool.record()))
+            .filter_map(|tool| Some((tool.identifier.clone(), tool.record()?)))
             .collect();
         Some(json!({
             "id": id,
@@ -138,43 +247,44 @@ impl Catalog {
         }))
     }
 
-    /// The tool records of `provider` with their identifier, for tests.
+    /// The tool records of `provider` as `GET frontegg-integrations/v1/{id}` holds them (a
+    /// removed tool has none), each with its identifier, for tests.
     pub fn tool_records(&self, provider: &str) -> Vec<Value> {
         self.tools(provider)
             .iter()
-            .map(|tool| {
-                let mut record = tool.record();
+            .filter_map(|tool| {
+                let mut record = tool.record()?;
                 record["identifier"] = json!(tool.identifier);
-                record
+                Some(record)
             })
             .collect()
     }
 
-    /// The identifiers among `identifiers` that `provider` does not offer, in order.
+    /// The identifiers among `identifiers` that `provider` does not offer now, in order.
     pub fn not_offered<'a>(
         &self,
         provider: &str,
         identifiers: impl IntoIterator<Item = &'a String>,
     ) -> Vec<&'a String> {
-        let offered = self.tools(provider);
         identifiers
             .into_iter()
-            .filter(|id| !offered.iter().any(|tool| &tool.identifier == *id))
+            .filter(|id| !self.offered(provider).any(|tool| &tool.identifier == *id))
             .collect()
     }
 
-    /// `ToolDto`s of the enabled `identifiers`: catalog tools in catalog order, then identifiers
-    /// the catalog does not know (only out-of-band changes make those) with neither scopes nor
-    /// category, since nothing is known about them.
+    /// `ToolDto`s of the enabled `identifiers`: catalog tools in catalog order (a retired tool
+    /// an integration still holds keeps its scopes), then identifiers the catalog never had
+    /// (only out-of-band changes make those) with neither scopes nor category, since nothing is
+    /// known about them.
     pub fn tool_dtos(&self, provider: &str, identifiers: &BTreeSet<String>) -> Vec<Value> {
-        let offered = self.tools(provider);
-        let known = offered
+        let all = self.tools(provider);
+        let known = all
             .iter()
             .filter(|tool| identifiers.contains(&tool.identifier))
             .map(CatalogTool::dto);
         let unknown = identifiers
             .iter()
-            .filter(|id| !offered.iter().any(|tool| &tool.identifier == *id))
+            .filter(|id| !all.iter().any(|tool| &tool.identifier == *id))
             .map(|id| json!({ "name": id, "identifier": id }));
         known.chain(unknown).collect()
     }
@@ -283,6 +393,8 @@ fn tool(
             .filter(|scope| !scope.is_empty())
             .map(str::to_string)
             .collect(),
+        offer: Offer::Offered,
+        scopes_in_record: true,
     })
 }
 
@@ -334,6 +446,8 @@ mod tests {
                     "read:page:confluence".into(),
                     "write:page:confluence".into()
                 ],
+                offer: Offer::Offered,
+                scopes_in_record: true,
             }
         );
     }
@@ -432,6 +546,82 @@ mod tests {
         assert_eq!(
             dtos[2],
             json!({ "name": "zz:custom", "identifier": "zz:custom" })
+        );
+    }
+
+    fn record_of(catalog: &Catalog, identifier: &str) -> Option<Value> {
+        let id = catalog_id("env", "confluence");
+        catalog.entry("env", &id).unwrap()["tools"]
+            .get(identifier)
+            .cloned()
+    }
+
+    #[test]
+    fn a_retired_tool_leaves_the_offer_and_keeps_its_scopes_in_answers() {
+        let mut catalog = Catalog::embedded().unwrap();
+        assert!(catalog.retire("confluence", "pages:delete", Retirement::Removed));
+        assert!(catalog.retire("confluence", "spaces:write", Retirement::Disabled));
+        assert!(!catalog.retire("confluence", "pages:delete", Retirement::Disabled));
+        assert!(!catalog.retire("confluence", "pages:fly", Retirement::Removed));
+        assert_eq!(record_of(&catalog, "pages:delete"), None);
+        assert_eq!(
+            record_of(&catalog, "spaces:write").unwrap()["enabled"],
+            json!(false)
+        );
+        let held: BTreeSet<String> = ["pages:delete".to_string()].into();
+        assert_eq!(
+            catalog.not_offered("confluence", &held),
+            [&held.first().unwrap().clone()]
+        );
+        assert_eq!(
+            catalog.tool_dtos("confluence", &held)[0]["scopes"],
+            json!(["delete:page:confluence"])
+        );
+        assert_eq!(catalog.offered("confluence").count(), 9);
+    }
+
+    #[test]
+    fn an_added_tool_is_offered_last_with_or_without_scopes_in_its_record() {
+        let mut catalog = Catalog::embedded().unwrap();
+        let new = |identifier: &str, scopes_in_record| NewCatalogTool {
+            identifier: identifier.to_string(),
+            name: None,
+            category: Some("Pages".to_string()),
+            scopes: vec!["read:page:confluence".to_string()],
+            scopes_in_record,
+        };
+        catalog
+            .add("confluence", new("pages:export", false))
+            .unwrap();
+        catalog
+            .add("confluence", new("pages:history", true))
+            .unwrap();
+        assert_eq!(
+            record_of(&catalog, "pages:export").unwrap(),
+            json!({ "enabled": true, "name": "pages:export", "category": "Pages" })
+        );
+        assert_eq!(
+            record_of(&catalog, "pages:history").unwrap()["scopes"],
+            json!(["read:page:confluence"])
+        );
+        let held: BTreeSet<String> = ["pages:export".to_string()].into();
+        assert!(catalog.not_offered("confluence", &held).is_empty());
+        assert_eq!(
+            catalog.tool_dtos("confluence", &held)[0]["scopes"],
+            json!(["read:page:confluence"])
+        );
+        assert_eq!(
+            catalog
+                .add("confluence", new("pages:read", true))
+                .unwrap_err(),
+            "tool pages:read is already offered by confluence"
+        );
+        assert!(catalog.add("myspace", new("x", true)).is_err());
+        assert!(catalog.retire("confluence", "pages:read", Retirement::Removed));
+        catalog.add("confluence", new("pages:read", true)).unwrap();
+        assert_eq!(
+            record_of(&catalog, "pages:read").unwrap()["enabled"],
+            json!(true)
         );
     }
 }

@@ -36,16 +36,20 @@ impl LoggedRequest {
     }
 }
 
-/// Body keys whose string values are secrets.
-const SECRET_KEYS: [&str; 7] = [
-    "secret",
-    "clientsecret",
-    "client_secret",
-    "apikey",
-    "api_key",
-    "password",
-    "token",
-];
+/// Words that make a body key or a header name (lower-cased, without `-` and `_`) a secret:
+/// `secret`, `clientSecret`, `client_secret`, `apiKey`, `password`, `token`, `accessToken`,
+/// `refresh_token`, `x-frontegg-secret`, ...
+const SECRET_WORDS: [&str; 5] = ["secret", "apikey", "password", "token", "credential"];
+
+/// Whether a body key or header name names a secret.
+fn is_secret_name(name: &str) -> bool {
+    let squeezed: String = name
+        .chars()
+        .filter(|c| *c != '-' && *c != '_')
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    SECRET_WORDS.iter().any(|word| squeezed.contains(word))
+}
 
 pub(crate) fn redact_headers(headers: &HeaderMap) -> Vec<(String, String)> {
     headers
@@ -60,7 +64,8 @@ pub(crate) fn redact_headers(headers: &HeaderMap) -> Vec<(String, String)> {
                     }
                     None => fingerprint(&text),
                 },
-                "cookie" | "x-api-key" => fingerprint(&text),
+                "cookie" | "set-cookie" | "x-api-key" => fingerprint(&text),
+                _ if is_secret_name(&name) => fingerprint(&text),
                 _ => text,
             };
             (name, shown)
@@ -89,7 +94,7 @@ fn redact_value(value: &mut Value) {
     match value {
         Value::Object(map) => {
             for (key, v) in map.iter_mut() {
-                if SECRET_KEYS.contains(&key.to_ascii_lowercase().as_str())
+                if is_secret_name(key)
                     && let Value::String(s) = v
                 {
                     *s = fingerprint(s);
@@ -126,6 +131,39 @@ mod tests {
                 "list": [{ "password": fingerprint("s3") }],
             })
         );
+    }
+
+    #[test]
+    fn keys_and_headers_that_name_a_secret_are_fingerprinted_in_any_spelling() {
+        let body = json!({
+            "client_secret": "s1",
+            "accessToken": "s2",
+            "refresh-token": "s3",
+            "API_KEY": "s4",
+            "credentials": "s5",
+            "description": "kept",
+            "tokenCount": 3,
+        });
+        let redacted = redact_body(body.to_string().as_bytes()).unwrap();
+        for (key, secret) in [
+            ("client_secret", "s1"),
+            ("accessToken", "s2"),
+            ("refresh-token", "s3"),
+            ("API_KEY", "s4"),
+            ("credentials", "s5"),
+        ] {
+            assert_eq!(redacted[key], fingerprint(secret), "{key}");
+        }
+        assert_eq!(redacted["description"], "kept");
+        assert_eq!(redacted["tokenCount"], 3, "only strings are secrets");
+        let mut headers = HeaderMap::new();
+        headers.insert("X-Frontegg-Secret", "s6".parse().unwrap());
+        headers.insert("x-session-token", "s7".parse().unwrap());
+        headers.insert("accept", "application/json".parse().unwrap());
+        let shown = redact_headers(&headers);
+        assert_eq!(shown[0].1, fingerprint("s6"));
+        assert_eq!(shown[1].1, fingerprint("s7"));
+        assert_eq!(shown[2].1, "application/json");
     }
 
     #[test]

@@ -20,9 +20,9 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::task::{JoinHandle, JoinSet};
 use tokio_util::sync::CancellationToken;
 
-use crate::answer_shape::AnswerShape;
+use crate::answer_shape::{AnswerShape, MissingProvider};
 use crate::auth::{Tokens, random_hex};
-use crate::catalog::{Catalog, catalog_id, provider_named};
+use crate::catalog::{Catalog, NewCatalogTool, Retirement, catalog_id, provider_named};
 use crate::config::EmulatorConfig;
 use crate::error::{ApiError, CODE_INVALID_BODY, CODE_RATE_LIMITED};
 use crate::faults::{Fault, FaultAction, Faults};
@@ -39,7 +39,7 @@ const GRACEFUL_SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(2);
 /// State shared by every request and by the [`Emulator`] handle.
 pub(crate) struct Shared {
     pub config: EmulatorConfig,
-    pub catalog: Arc<Catalog>,
+    /// The integrations and the catalog.
     pub store: Mutex<Store>,
     pub answer_shape: Mutex<AnswerShape>,
     pub tokens: Mutex<Tokens>,
@@ -88,16 +88,13 @@ pub struct Emulator {
 impl Emulator {
     /// Binds `127.0.0.1:cfg.port` (0: a free port), loads `cfg.state_file` if it exists, and serves.
     pub async fn start(cfg: EmulatorConfig) -> std::io::Result<Emulator> {
-        let catalog = Arc::new(
-            Catalog::embedded()
-                .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?,
-        );
-        let store = Store::open(cfg.state_file.clone(), catalog.clone())?;
+        let catalog = Catalog::embedded()
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
+        let store = Store::open(cfg.state_file.clone(), catalog)?;
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, cfg.port)).await?;
         let addr = listener.local_addr()?;
         let shared = Arc::new(Shared {
             config: cfg,
-            catalog,
             store: Mutex::new(store),
             answer_shape: Mutex::new(AnswerShape::default()),
             tokens: Mutex::new(Tokens::default()),
@@ -130,11 +127,30 @@ impl Emulator {
         provider_named(provider).map(|p| catalog_id(env_id, p))
     }
 
-    /// The tool records `provider` offers, in catalog order, each with its `identifier`:
-    /// `{"identifier", "enabled", "name", "category", "scopes"}` (empty for a provider without
-    /// tools or an unknown one).
+    /// The tool records of `provider`'s catalog entry as `GET frontegg-integrations/v1/{id}`
+    /// holds them (before [`Emulator::omit_fields`]), in catalog order, each with its
+    /// `identifier`: `{"identifier", "enabled", "name", "category", "scopes"}` (empty for a
+    /// provider without tools or an unknown one). A tool retired as
+    /// [`Retirement::Disabled`] has `enabled: false`; one [`Retirement::Removed`] is absent.
     pub fn catalog_tools(&self, provider: &str) -> Vec<Value> {
-        self.shared.catalog.tool_records(provider)
+        lock(&self.shared.store).catalog().tool_records(provider)
+    }
+
+    /// Retires a tool from `provider`'s catalog entry: it is no longer offered (a create or a
+    /// patch that sends it is a 400, a seed does not get it), and its record is gone or says
+    /// `enabled: false`. Integrations that hold it keep it, and their answers list it with its
+    /// scopes. `false` when the entry does not offer it.
+    pub fn retire_catalog_tool(&self, provider: &str, identifier: &str, how: Retirement) -> bool {
+        lock(&self.shared.store)
+            .catalog_mut()
+            .retire(provider, identifier, how)
+    }
+
+    /// Adds a tool to `provider`'s catalog entry (after its other tools); refused for an
+    /// unknown provider or a tool the entry offers already. A retired tool of that identifier is
+    /// offered again with the new record.
+    pub fn add_catalog_tool(&self, provider: &str, tool: NewCatalogTool) -> Result<(), String> {
+        lock(&self.shared.store).catalog_mut().add(provider, tool)
     }
 
     pub fn inject_fault(&self, fault: Fault) {
@@ -161,8 +177,10 @@ impl Emulator {
         lock(&self.shared.requests).clear();
     }
 
-    /// The integrations of an environment as `GET {base}` answers them (secret masked), whole:
-    /// neither [`Emulator::omit_fields`] nor [`Emulator::set_page_size`] applies here.
+    /// The integrations of an environment as the emulator holds them, answered the plain way
+    /// (secret masked, tools in catalog order with their catalog scopes): none of the knobs
+    /// that shape the API's answers ([`Emulator::omit_fields`], [`Emulator::set_page_size`],
+    /// [`Emulator::set_answer_scopes`], ...) applies here.
     pub fn integrations(&self, env_id: &str) -> Vec<Value> {
         lock(&self.shared.store).list(env_id)
     }
@@ -206,8 +224,70 @@ impl Emulator {
     /// integration answer (list, create, patch, agents), `"tools.X"` drops `X` of each `ToolDto`
     /// there, `"catalog.X"` drops `X` of each catalog entry, and `"catalog.tools.X"` drops `X` of
     /// each tool record of `GET frontegg-integrations/v1/{id}`.
+    /// [`crate::ENABLED_ONLY_TOOL_RECORDS`] leaves each tool record with `enabled` alone.
     pub fn omit_fields(&self, fields: &[&str]) {
         lock(&self.shared.answer_shape).omit(fields);
+    }
+
+    /// `Some(scopes)`: from now on, every `ToolDto` of the tool `identifier` (of any catalog
+    /// entry) in a vendor integration answer lists these scopes, whatever its catalog record
+    /// says: another order, a subset, a superset or other scopes; `None`: the catalog's again.
+    pub fn set_answer_scopes(&self, identifier: &str, scopes: Option<&[&str]>) {
+        let scopes = scopes.map(|s| s.iter().map(|s| s.to_string()).collect());
+        lock(&self.shared.answer_shape).set_tool_scopes(identifier, scopes);
+    }
+
+    /// Every tool answers its catalog scopes again.
+    pub fn clear_answer_scopes(&self) {
+        lock(&self.shared.answer_shape).clear_tool_scopes();
+    }
+
+    /// Vendor integration answers list `tools` in reverse catalog order (`tools`), and each
+    /// tool's `scopes` in reverse order (`scopes`, applied after [`Emulator::set_answer_scopes`]);
+    /// `false, false` is the default.
+    pub fn set_reversed_answers(&self, tools: bool, scopes: bool) {
+        lock(&self.shared.answer_shape).set_reversed(tools, scopes);
+    }
+
+    /// `true`: vendor integration answers carry `description: ""` where none is set (never set,
+    /// or removed) instead of `null`.
+    pub fn set_empty_description(&self, on: bool) {
+        lock(&self.shared.answer_shape).set_empty_description(on);
+    }
+
+    /// `Some`: the catalog list ends with one more entry, with an `id` but without a usable
+    /// `provider` (the key absent, or `null`); its `GET {id}` is a 404. `None`: no such entry.
+    pub fn set_catalog_entry_without_provider(&self, missing: Option<MissingProvider>) {
+        lock(&self.shared.answer_shape).set_extra_catalog_entry(missing);
+    }
+
+    /// `Some`: `provider`'s catalog entry is answered without its `provider` (in the list and
+    /// in `GET {id}`); `None`: with it again. `false` for a provider not in the catalog.
+    pub fn set_catalog_provider_missing(
+        &self,
+        provider: &str,
+        missing: Option<MissingProvider>,
+    ) -> bool {
+        let Some(provider) = provider_named(provider) else {
+            return false;
+        };
+        lock(&self.shared.answer_shape).set_stripped_provider(provider, missing);
+        true
+    }
+
+    /// `Some(provider)`: the vendor-integration list ends with one more item, an integration of
+    /// that catalog entry without `id` (on the shared app, no tools); `None`: no such item.
+    /// `false` for a provider not in the catalog.
+    pub fn set_integration_without_id(&self, provider: Option<&str>) -> bool {
+        let provider = match provider {
+            None => None,
+            Some(name) => match provider_named(name) {
+                Some(provider) => Some(provider),
+                None => return false,
+            },
+        };
+        lock(&self.shared.answer_shape).set_integration_without_id(provider);
+        true
     }
 
     /// `Some(n)`: the vendor-integration list and the catalog list answer in Frontegg's paged

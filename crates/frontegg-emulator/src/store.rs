@@ -4,7 +4,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
@@ -71,12 +70,14 @@ pub(crate) enum AgentChange {
 pub(crate) struct Store {
     environments: BTreeMap<String, EnvironmentState>,
     state_file: Option<PathBuf>,
-    catalog: Arc<Catalog>,
+    /// The catalog lives with the integrations: a tool retired from it stays on the
+    /// integrations that hold it, and one lock covers both.
+    catalog: Catalog,
 }
 
 impl Store {
     /// An empty store, or the one saved in `state_file` when that file exists.
-    pub fn open(state_file: Option<PathBuf>, catalog: Arc<Catalog>) -> std::io::Result<Store> {
+    pub fn open(state_file: Option<PathBuf>, catalog: Catalog) -> std::io::Result<Store> {
         let environments = match &state_file {
             Some(path) => state_file::load(path)?,
             None => BTreeMap::new(),
@@ -86,6 +87,14 @@ impl Store {
             state_file,
             catalog,
         })
+    }
+
+    pub fn catalog(&self) -> &Catalog {
+        &self.catalog
+    }
+
+    pub fn catalog_mut(&mut self) -> &mut Catalog {
+        &mut self.catalog
     }
 
     fn save(&self) {
@@ -166,12 +175,11 @@ impl Store {
     /// `PATCH {base}/{id}`: fields left out stay as they are; `tools` replaces the set.
     pub fn patch(&mut self, env_id: &str, id: &str, body: &Value) -> Result<Value, ApiError> {
         let update = update_request(body)?;
-        let catalog = self.catalog.clone();
-        let current = self.find_mut(env_id, id)?;
-        if let Some(tools) = &update.tools {
+        if let (Some(tools), Some(current)) = (&update.tools, self.find(env_id, id)) {
             let provider = provider_of(env_id, &current.frontegg_integration_id).unwrap_or("");
-            check_offered(&catalog, provider, tools)?;
+            check_offered(&self.catalog, provider, tools)?;
         }
+        let current = self.find_mut(env_id, id)?;
         if let Some(name) = update.name {
             current.name = name;
         }
@@ -270,8 +278,9 @@ impl Store {
 
     /// An integration made in the portal: `provider` or `fronteggIntegrationId` names the catalog
     /// entry; every other field is optional and taken as drift takes it. Defaults: the catalog
-    /// display name, every catalog tool, Frontegg's shared app (`useFronteggIntegration: true`,
-    /// no credentials), `behalf-of-user`, active, no agents. Returns the new id.
+    /// display name, every tool the catalog offers, Frontegg's shared app
+    /// (`useFronteggIntegration: true`, no credentials), `behalf-of-user`, active, no agents.
+    /// Returns the new id.
     pub fn seed(&mut self, env_id: &str, body: &Value) -> Result<String, ApiError> {
         let Some(obj) = body.as_object() else {
             return Err(ApiError::invalid(vec![
@@ -290,8 +299,7 @@ impl Store {
             authentication_type: "behalf-of-user".to_string(),
             tools: self
                 .catalog
-                .tools(provider)
-                .iter()
+                .offered(provider)
                 .map(|tool| tool.identifier.clone())
                 .collect(),
             agent_ids: BTreeSet::new(),
