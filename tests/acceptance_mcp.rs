@@ -158,6 +158,21 @@ resource "frontegg_mcp_integration" "confluence" {{
   app           = "confluence"
   client_id     = "atl-client-mcp"
   client_secret = "{ATLASSIAN_SECRET}"
+  scopes        = [
+    "delete:page:confluence",
+    "read:configuration:confluence",
+    "read:content-details:confluence",
+    "read:group:confluence",
+    "read:hierarchical-content:confluence",
+    "read:label:confluence",
+    "read:page:confluence",
+    "read:space-details:confluence",
+    "read:space:confluence",
+    "read:user:confluence",
+    "write:label:confluence",
+    "write:page:confluence",
+    "write:space:confluence",
+  ]
 }}
 "#
     ));

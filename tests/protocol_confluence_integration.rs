@@ -838,8 +838,10 @@ async fn second_integration_conflicts_with_import_instructions() {
 }
 
 #[tokio::test]
-async fn a_create_meeting_an_integration_with_its_settings_says_how_to_replace_it() {
-    // What create_before_destroy with -replace does: create again while the original exists.
+async fn a_create_meeting_an_integration_with_its_settings_names_every_cause_it_may_have() {
+    // The same create while the integration exists: what create_before_destroy with -replace
+    // does, and what `count = 2` over one configuration does. The provider cannot tell them
+    // apart, nor from an integration made outside the configuration with the same settings.
     let (mut h, config, state) = created(|h| h.config([])).await;
     let id = state.attr("id").as_str().unwrap();
     let plan = h.plan(&Value::Null, &config).await;
@@ -849,22 +851,117 @@ async fn a_create_meeting_an_integration_with_its_settings_says_how_to_replace_i
     assert_eq!(errors.len(), 1, "{:#?}", applied.diags);
     assert_eq!(
         errors[0].summary,
-        "Confluence integration cannot be replaced before it is destroyed"
+        "Confluence integration already exists with these settings"
     );
     let detail = &errors[0].detail;
     assert!(detail.contains(id), "{detail}");
     assert!(
-        detail.contains("holds only one Confluence integration"),
+        detail.contains("Nothing was changed in Frontegg"),
         "{detail}"
     );
-    assert!(detail.contains("create_before_destroy"), "{detail}");
+    // Two resources (or instances) for one environment:
+    assert!(detail.contains("`count` or `for_each`"), "{detail}");
+    // The replacement:
+    assert!(
+        detail.contains("cannot be replaced before it is destroyed"),
+        "{detail}"
+    );
     assert!(
         detail.contains("terraform apply -replace=frontegg_confluence_integration.<name>"),
         "{detail}"
     );
-    assert!(!detail.contains("terraform import"), "{detail}");
-    assert!(!detail.contains("import {"), "{detail}");
+    // Made outside the configuration:
+    assert!(
+        detail.contains(&format!(
+            "terraform import frontegg_confluence_integration.<name> {id}"
+        )),
+        "{detail}"
+    );
+    assert!(!detail.contains(SECRET_ONE));
+    let replace_at = detail.find("-replace=").unwrap();
+    let import_at = detail.find("terraform import").unwrap();
+    assert!(
+        replace_at < import_at,
+        "the cause that fits the settings first: {detail}"
+    );
     assert_eq!(h.integrations().len(), 1);
+}
+
+#[tokio::test]
+async fn a_failed_read_back_after_assigning_agents_keeps_the_agents_that_were_assigned() {
+    let mut h = Harness::start().await;
+    let config = h.config([("agent_ids", strings(["agent-1", "agent-2"]))]);
+    let plan = h.plan(&Value::Null, &config).await;
+    assert_no_errors(&plan.diags);
+    // The create and the assignment go through; the read-back after them fails.
+    h.emulator.inject_fault(Fault::respond(
+        "GET",
+        INTEGRATIONS,
+        1,
+        400,
+        r#"{"errors": ["listing is down"]}"#,
+    ));
+    let applied = h.apply(&Value::Null, &plan.planned, &config).await;
+    assert_no_errors(&applied.diags);
+    let warning = warnings(&applied.diags)
+        .into_iter()
+        .find(|d| d.summary == "Cannot read back the Confluence integration")
+        .unwrap_or_else(|| panic!("a warning says what failed: {:#?}", applied.diags));
+    assert!(warning.detail.contains("listing is down"), "{warning:#?}");
+    assert_eq!(
+        string_elements(applied.state.attr("agent_ids")),
+        ["agent-1", "agent-2"],
+        "the state records the agents that were assigned"
+    );
+    assert_eq!(
+        h.integrations()[0]["agentIds"],
+        json!(["agent-1", "agent-2"])
+    );
+    let read = h.read(&applied.state).await;
+    assert_no_errors(&read.diags);
+    assert_eq!(read.state, applied.state);
+    let plan = h.plan(&read.state, &config).await;
+    assert_eq!(plan.planned, read.state, "nothing left to do");
+}
+
+#[tokio::test]
+async fn after_an_import_a_write_only_secret_needs_a_version_and_is_then_sent() {
+    let (mut h, _, state) = created(|h| h.config([])).await;
+    let id = state.attr("id").as_str().unwrap().to_string();
+    let imported = h.import(&id).await;
+    assert_no_errors(&imported.diags);
+    let read = h.read(&imported.states[0]).await;
+    assert_no_errors(&read.diags);
+
+    let without_version = h.config([
+        ("client_secret", Value::Null),
+        ("client_secret_wo", Value::string(SECRET_TWO)),
+    ]);
+    let plan = h.plan(&read.state, &without_version).await;
+    let errors = errors(&plan.diags);
+    assert_eq!(errors.len(), 1, "{:#?}", plan.diags);
+    assert_eq!(errors[0].path.as_deref(), Some("client_secret_wo_version"));
+    assert!(errors[0].detail.contains("imported"), "{:#?}", errors[0]);
+    assert!(!errors[0].detail.contains(SECRET_TWO));
+
+    let with_version = h.config([
+        ("client_secret", Value::Null),
+        ("client_secret_wo", Value::string(SECRET_TWO)),
+        ("client_secret_wo_version", Value::from(1)),
+    ]);
+    let plan = h.plan(&read.state, &with_version).await;
+    assert_no_errors(&plan.diags);
+    let applied = h.apply(&read.state, &plan.planned, &with_version).await;
+    assert_no_errors(&applied.diags);
+    assert_eq!(
+        h.emulator.secret_fingerprint_of(ENV, &id),
+        Some(fingerprint(SECRET_TWO)),
+        "the apply after the import sent the write-only secret"
+    );
+    // Sent once: from now on the usual rule holds (a new version sends it again).
+    let plan = h.plan(&applied.state, &with_version).await;
+    assert_no_errors(&plan.diags);
+    assert_eq!(plan.planned, applied.state);
 }
 
 #[tokio::test]

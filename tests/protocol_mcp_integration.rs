@@ -265,6 +265,11 @@ async fn a_confluence_integration_moved_here_plans_no_change() {
 #[tokio::test]
 async fn a_move_back_to_the_confluence_resource_keeps_every_tool() {
     let mut h = mcp().await;
+    // One tool needs a scope beyond the 13 recommended ones, as Frontegg reports it.
+    h.emulator.set_answer_scopes(
+        "pages:read",
+        Some(&["read:page:confluence", "read:content.metadata:confluence"]),
+    );
     let state = h
         .create(&h.config([app("confluence"), ("scopes", Value::Null)]))
         .await;
@@ -327,4 +332,42 @@ async fn the_catalog_data_source_lists_every_app_with_its_tools() {
     assert_eq!(identifiers, SLACK_TOOLS);
     assert_eq!(tools[2].attr("category"), &Value::string("Messages"));
     assert_eq!(tools[2].attr("scopes"), &strings(["chat:write"]));
+}
+
+#[tokio::test]
+async fn planned_while_the_provider_settings_are_unknown_the_name_is_the_catalogs() {
+    let mut h = Harness::unconfigured_with(MCP).await;
+    let unknown = h.provider_config([("secret", Value::Unknown)]);
+    assert_no_errors(&h.configure(&unknown).await);
+    let config = h.config([app("slack")]);
+    let plan = h.plan(&Value::Null, &config).await;
+    assert_no_errors(&plan.diags);
+    assert!(plan.planned.attr("name").is_unknown(), "named at apply");
+
+    // At apply Terraform configures the provider with the values now known.
+    let known = h.provider_config([]);
+    assert_no_errors(&h.configure(&known).await);
+    let applied = h.apply(&Value::Null, &plan.planned, &config).await;
+    assert_no_errors(&applied.diags);
+    assert_eq!(applied.state.attr("name"), &Value::string("Slack"));
+    assert_eq!(h.sent("POST")[0]["name"], json!("Slack"));
+    let plan = h.plan(&applied.state, &config).await;
+    assert_no_errors(&plan.diags);
+    assert_eq!(plan.planned, applied.state, "no rename afterwards");
+}
+
+#[tokio::test]
+async fn empty_confluence_scopes_advise_what_an_unset_attribute_means_here() {
+    let mut h = mcp().await;
+    let config = h.config([app("confluence"), ("scopes", strings([]))]);
+    let diags = h.validate(&config).await;
+    let errors = errors(&diags);
+    assert_eq!(errors.len(), 1, "{diags:#?}");
+    assert_eq!(errors[0].summary, "No Confluence scopes");
+    assert!(
+        !errors[0].detail.contains("13 recommended"),
+        "{:#?}",
+        errors[0]
+    );
+    assert!(errors[0].detail.contains("unbounded"), "{:#?}", errors[0]);
 }

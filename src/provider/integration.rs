@@ -332,11 +332,13 @@ fn client_error(diags: &mut Diagnostics, summary: &str, error: &frontegg_client:
 }
 
 /// The error for a create that meets an integration of the app already there (a 409), or
-/// that Frontegg made without saying which it is: the commands that adopt it. An integration
-/// already there that holds everything this create asks for is taken as the one Terraform is
-/// replacing with `create_before_destroy` (Terraform creates the replacement while the
-/// original exists, and at that point tells the provider nothing about the original): the
-/// error then says how to replace it instead.
+/// that Frontegg made without saying which it is. A 409 has three causes the provider cannot
+/// tell apart (Terraform tells a create nothing about other resources, nor about the object a
+/// `create_before_destroy` replacement replaces), so the advice names the existing
+/// integration and the way out of each: one resource per environment and app (`count`,
+/// `for_each` or two blocks), an integration made outside the configuration (import it), and a
+/// replacement with `create_before_destroy` (replace it without). The cause that fits the
+/// settings found comes first.
 pub(crate) fn conflict_error(
     diags: &mut Diagnostics,
     vendor: &Vendor,
@@ -348,54 +350,61 @@ pub(crate) fn conflict_error(
         None => (String::new(), vendor.app.as_str()),
     };
     let (title, type_name) = (&vendor.title, vendor.type_name);
-    let unidentified = matches!(error.kind(), ErrorKind::CreatedUnidentified { .. });
-    if let (false, true, Some(id)) = (unidentified, error.existing_matches_request(), existing_id) {
+    let import = format!(
+        "import it into this resource instead of creating one, with\n\n\
+         \x20 terraform import {type_name}.<name> {import_id}\n\n\
+         or, with Terraform 1.5 and later, an import block (then run terraform apply):\n\n\
+         \x20 import {{\n\
+         \x20   to = {type_name}.<name>\n\
+         \x20   id = \"{import_id}\"\n\
+         \x20 }}"
+    );
+    if matches!(error.kind(), ErrorKind::CreatedUnidentified { .. }) {
         diags.error(
-            format!("{title} integration cannot be replaced before it is destroyed"),
+            format!("{title} integration created but not identified"),
             format!(
-                "This Frontegg environment already holds a {title} integration with these \
-                 settings (id {id}), and an environment holds only one {title} integration, \
-                 so it cannot be replaced before it is destroyed, as `create_before_destroy` \
-                 asks. Nothing was changed in Frontegg. To replace it, remove \
-                 `create_before_destroy = true` from the resource's lifecycle block and run\n\n\
-                 \x20 terraform apply -replace={type_name}.<name>\n\n\
-                 so that Terraform destroys it before it creates the new one (<name> is this \
-                 resource's name in your configuration). If no resource in your state holds \
-                 integration {id} (it was created outside this configuration), import that \
-                 integration into this resource instead of creating one. Frontegg said: {error}"
+                "Frontegg created the {title} integration, but neither its answer nor its list \
+                 of integrations identifies it{which}, so it is not in the state yet. Adopt it \
+                 instead of creating another: {import}\n\n\
+                 where <name> is this resource's name in your configuration. Frontegg said: \
+                 {error}"
             ),
         );
         return;
     }
-    let (summary, lead) = if unidentified {
+    let duplicate = format!(
+        "If another resource of this configuration manages it (a second `{type_name}` block, \
+         or another instance of this one through `count` or `for_each`), keep one: an \
+         environment holds one {title} integration."
+    );
+    let replace = format!(
+        "If this create replaces it with `create_before_destroy`: it cannot be replaced before \
+         it is destroyed. Remove `create_before_destroy = true` from the resource's lifecycle \
+         block and run\n\n\
+         \x20 terraform apply -replace={type_name}.<name>\n\n\
+         so that Terraform destroys it before it creates the new one."
+    );
+    let import = format!("If it was created outside this configuration, {import}");
+    let (summary, settings, cases) = if error.existing_matches_request() {
         (
-            format!("{title} integration created but not identified"),
-            format!(
-                "Frontegg created the {title} integration, but neither its answer nor its \
-                 list of integrations identifies it{which}, so it is not in the state yet. Adopt \
-                 it instead of creating another:"
-            ),
+            format!("{title} integration already exists with these settings"),
+            " with these settings",
+            [duplicate, replace, import],
         )
     } else {
         (
             format!("{title} integration already exists"),
-            format!(
-                "This Frontegg environment already has a {title} integration{which}, and an \
-                 environment holds only one. Adopt it instead of creating another:"
-            ),
+            "",
+            [import, duplicate, replace],
         )
     };
     diags.error(
         summary,
         format!(
-            "{lead} import it with\n\n\
-             \x20 terraform import {type_name}.<name> {import_id}\n\n\
-             or, with Terraform 1.5 and later, an import block (then run terraform apply):\n\n\
-             \x20 import {{\n\
-             \x20   to = {type_name}.<name>\n\
-             \x20   id = \"{import_id}\"\n\
-             \x20 }}\n\n\
-             where <name> is this resource's name in your configuration. Frontegg said: {error}"
+            "This Frontegg environment already holds a {title} integration{settings}{which}, \
+             and an environment holds only one. Nothing was changed in Frontegg.\n\n{}\n\n\
+             <name> is this resource's name in your configuration. Frontegg said: {error}",
+            cases.join("\n\n")
         ),
     );
 }

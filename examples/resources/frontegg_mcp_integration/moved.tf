@@ -1,7 +1,9 @@
 # Terraform >= 1.8: a Confluence integration managed by frontegg_confluence_integration
 # becomes a frontegg_mcp_integration without touching Frontegg. Replace the old resource
-# block with this one (copy `scopes` only if you had set it) and run terraform apply: the
-# plan shows the move and no change.
+# block with this one and run terraform apply: the plan shows the move and no change. The
+# grant moves as it is, so state it: the scopes you had set, or, if you had left them unset,
+# the 13 recommended scopes the Confluence resource defaulted to (below). Leaving `scopes`
+# out here would make the grant unbounded, and the plan would show that change.
 moved {
   from = frontegg_confluence_integration.this
   to   = frontegg_mcp_integration.confluence
@@ -11,4 +13,19 @@ resource "frontegg_mcp_integration" "confluence" {
   app           = "confluence"
   client_id     = var.atlassian_client_id
   client_secret = var.atlassian_client_secret
+  scopes = [
+    "delete:page:confluence",
+    "read:configuration:confluence",
+    "read:content-details:confluence",
+    "read:group:confluence",
+    "read:hierarchical-content:confluence",
+    "read:label:confluence",
+    "read:page:confluence",
+    "read:space-details:confluence",
+    "read:space:confluence",
+    "read:user:confluence",
+    "write:label:confluence",
+    "write:page:confluence",
+    "write:space:confluence",
+  ]
 }
