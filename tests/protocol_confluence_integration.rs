@@ -1187,3 +1187,65 @@ async fn nothing_is_ever_replaced() {
     );
     assert_eq!(plan.planned.attr("id"), state.attr("id"));
 }
+
+const CATALOG: &str = "/app-integrations/resources/frontegg-integrations/v1";
+
+#[tokio::test]
+async fn a_plan_of_an_unchanged_integration_reads_its_own_catalog_entry_once() {
+    let (mut h, config, state) = created(|h| h.config([])).await;
+    let read = h.read(&state).await;
+    assert_no_errors(&read.diags);
+    h.emulator.clear_requests();
+    let plan = h.plan(&read.state, &config).await;
+    assert_no_errors(&plan.diags);
+    assert_eq!(plan.planned, read.state);
+    let catalog_id = state.attr("frontegg_integration_id").as_str().unwrap();
+    let calls: Vec<String> = h
+        .calls()
+        .into_iter()
+        .filter(|c| !c.starts_with("POST /auth/vendor"))
+        .collect();
+    assert!(
+        calls.len() <= 1,
+        "at most one request for the plan of an unchanged resource: {calls:?}"
+    );
+    assert!(
+        calls
+            .iter()
+            .all(|c| c == &format!("GET {CATALOG}/{catalog_id}")),
+        "only its own catalog entry, by the id in its state: {calls:?}"
+    );
+}
+
+#[tokio::test]
+async fn an_unreachable_catalog_plans_an_unchanged_configuration_with_a_warning() {
+    let (mut h, config, state) = created(|h| h.config([])).await;
+    h.emulator.inject_fault(Fault::respond(
+        "GET",
+        &format!("{CATALOG}*"),
+        0,
+        503,
+        "down",
+    ));
+    let plan = h.plan(&state, &config).await;
+    assert_no_errors(&plan.diags);
+    assert_eq!(plan.planned, state, "the tools as they are");
+    let warnings = warnings(&plan.diags);
+    assert_eq!(warnings.len(), 1, "{:#?}", plan.diags);
+    assert_eq!(
+        warnings[0].summary,
+        "Confluence tools not checked against Frontegg's catalog"
+    );
+    assert!(warnings[0].detail.contains("503"), "{:#?}", warnings[0]);
+
+    // A change of what the catalog decides needs the catalog: one clear error.
+    let narrowed = h.config([("scopes", read_only_scopes())]);
+    let plan = h.plan(&state, &narrowed).await;
+    let errors = errors(&plan.diags);
+    assert_eq!(errors.len(), 1, "{:#?}", plan.diags);
+    assert_eq!(
+        errors[0].summary,
+        "Cannot look up Confluence in Frontegg's catalog"
+    );
+    h.emulator.clear_faults();
+}

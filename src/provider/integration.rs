@@ -800,12 +800,74 @@ pub(crate) async fn modify_plan(
         let Some(client) = Api::client(ctx, diags) else {
             return;
         };
-        let Some(entry) = catalog_entry(&client, vendor, ctx.cancelled(), diags).await else {
-            return;
+        let known_id = req
+            .prior
+            .as_ref()
+            .and_then(|p| p.frontegg_integration_id.get());
+        let cancel = ctx.cancelled();
+        let entry = match known_id {
+            Some(id) => client.catalog_integration_by_id(id, cancel).await,
+            None => client.catalog_integration(&vendor.app, cancel).await,
         };
-        ToolCatalog::of(&entry)
+        answer_notes(&client, diags);
+        match entry {
+            Ok(entry) => ToolCatalog::of(&entry),
+            Err(e) => {
+                if catalog_unreachable(req, planned, vendor, &e, diags).is_none() {
+                    return;
+                }
+                None
+            }
+        }
     };
     plan_tools(ctx, req, catalog, planned, vendor, diags);
+}
+
+/// When Frontegg's catalog cannot be read at plan time: `Some` (with a warning) when the plan
+/// does not depend on it — the resource exists and the configuration changed neither `scopes`
+/// nor a configured `tools`, so the tools are planned as they are — else `None` with one error.
+pub(crate) fn catalog_unreachable(
+    req: &Plan<Integration>,
+    planned: &Integration,
+    vendor: &Vendor,
+    error: &frontegg_client::Error,
+    diags: &mut Diagnostics,
+) -> Option<()> {
+    let title = &vendor.title;
+    let unreachable = matches!(
+        error.kind(),
+        ErrorKind::Transport
+            | ErrorKind::Timeout
+            | ErrorKind::Server
+            | ErrorKind::RateLimited
+            | ErrorKind::Cancelled
+    );
+    let depends = match &req.prior {
+        None => true,
+        Some(prior) => {
+            planned.scopes != prior.scopes
+                || !prior.tools.is_known()
+                || (!req.config.tools.is_null() && req.config.tools != prior.tools)
+        }
+    };
+    if depends || !unreachable {
+        client_error(
+            diags,
+            &format!("Cannot look up {title} in Frontegg's catalog"),
+            error,
+        );
+        return None;
+    }
+    diags.warning(
+        format!("{title} tools not checked against Frontegg's catalog"),
+        format!(
+            "Frontegg's catalog could not be read, so the plan keeps the {title} tools as they \
+             are: tools added to or retired from the catalog since the last plan, and tools \
+             whose scopes changed, are not seen until Frontegg can be reached. The \
+             configuration did not change what the catalog decides. Frontegg said: {error}"
+        ),
+    );
+    Some(())
 }
 
 /// Warnings for what the client skipped in Frontegg's answers (each given once per process).

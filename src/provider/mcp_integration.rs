@@ -364,22 +364,53 @@ impl TypedResource for McpIntegration {
                 return;
             };
             let cancel = ctx.cancelled();
-            let Some(entry) = catalog_app(&client, app, cancel, diags).await else {
-                return;
-            };
-            vendor = Vendor::for_app(app, entry.display_name.as_deref());
-            if req.config.name.is_null() {
-                integration.name = Maybe::some(vendor.title.clone());
-            }
-            match client.catalog_integration_by_id(&entry.id, cancel).await {
-                Ok(entry) => catalog = ToolCatalog::of(&entry),
-                Err(e) => {
-                    diags.error(
-                        format!("Cannot look up {} in Frontegg's catalog", vendor.title),
-                        e.to_string(),
-                    );
-                    return;
+            // The resource's own catalog entry, by the id in its state (one request); on
+            // create, the catalog first, which also proves that the app exists.
+            let known_id = req
+                .prior
+                .as_ref()
+                .filter(|p| p.app.known() == Some(app))
+                .and_then(|p| p.frontegg_integration_id.get().cloned());
+            let entry = match known_id {
+                Some(id) => client.catalog_integration_by_id(&id, cancel).await,
+                None => {
+                    let Some(lean) = catalog_app(&client, app, cancel, diags).await else {
+                        return;
+                    };
+                    client
+                        .catalog_integration_by_id(&lean.id, cancel)
+                        .await
+                        .map(|mut entry| {
+                            entry.display_name = entry.display_name.or(lean.display_name);
+                            entry
+                        })
                 }
+            };
+            integration::answer_notes(&client, diags);
+            let mut catalog_name = None;
+            match entry {
+                Ok(entry) => {
+                    vendor = Vendor::for_app(app, entry.display_name.as_deref());
+                    catalog_name = entry.display_name.clone();
+                    catalog = ToolCatalog::of(&entry);
+                }
+                Err(e) => {
+                    let tolerated =
+                        integration::catalog_unreachable(&shared, &integration, &vendor, &e, diags);
+                    if tolerated.is_none() {
+                        return;
+                    }
+                }
+            }
+            if req.config.name.is_null() {
+                // The catalog's name for the app; while the catalog does not say, the name
+                // the integration has (else the app's).
+                let known_name = req.prior.as_ref().and_then(|p| p.name.get().cloned());
+                integration.name = Maybe::some(
+                    catalog_name
+                        .or(known_name)
+                        .unwrap_or_else(|| vendor.title.clone()),
+                );
             }
         }
         integration::plan_tools(ctx, &shared, catalog, &mut integration, &vendor, diags);

@@ -541,7 +541,12 @@ impl Scenario {
     /// shell job: [`interrupt`] then sends SIGINT to the whole group, like Ctrl-C in a
     /// terminal (Terraform 1.0.3 runs as two processes, and its outer one ignores SIGINT).
     pub fn spawn(&self, args: &[&str]) -> tokio::process::Child {
-        self.command(args, &[])
+        self.spawn_env(args, &[])
+    }
+
+    /// [`Scenario::spawn`] with `extra_env` on top of the scenario's environment.
+    pub fn spawn_env(&self, args: &[&str], extra_env: &[(&str, &str)]) -> tokio::process::Child {
+        self.command(args, extra_env)
             .process_group(0)
             .spawn()
             .expect("spawn terraform")
