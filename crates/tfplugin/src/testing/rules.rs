@@ -1156,6 +1156,11 @@ impl Checker {
         self.resources.get(type_name)
     }
 
+    /// Every resource type's schema, by type name.
+    pub fn schemas(&self) -> impl Iterator<Item = (&str, &Schema)> {
+        self.resources.iter().map(|(k, v)| (k.as_str(), v))
+    }
+
     fn block(&self, type_name: &str) -> Block {
         self.resources
             .get(type_name)
