@@ -699,10 +699,11 @@ impl Harness {
     }
 
     /// `ApplyResourceChange` as Terraform drives it: re-plans with the same prior state
-    /// and configuration first (the final plan, which must be compatible with `planned`),
-    /// applies the final plan with its `planned_private`, checks the new state against it,
-    /// and, after a success, that a read returns the state unchanged and that the next plan
-    /// is empty.
+    /// and configuration first (the final plan, which must be compatible with `planned`;
+    /// an error there is answered as the apply's, with the prior state, as Terraform stops
+    /// before applying), applies the final plan with its `planned_private`, checks the new
+    /// state against it, and, after a success, that a read returns the state unchanged and
+    /// that the next plan is empty.
     pub async fn apply(&mut self, prior: &Value, planned: &Value, config: &Value) -> Applied {
         self.learn_secrets(config);
         let mut final_planned = planned.clone();
@@ -719,7 +720,14 @@ impl Harness {
             let prior_private = self.private_of(prior);
             let replan = self.plan_rpc(prior, config, prior_private).await;
             self.emulator.hide(start..self.emulator.log_len());
-            assert_no_errors(&replan.plan.diags);
+            if !errors(&replan.plan.diags).is_empty() {
+                // Terraform stops here: the apply never happens, the state stays.
+                return Applied {
+                    state: prior.clone(),
+                    identity: Value::Null,
+                    diags: replan.plan.diags,
+                };
+            }
             fail_on(
                 self.checker
                     .final_plan(self.type_name, planned, &replan.plan.planned),
