@@ -392,3 +392,44 @@ async fn the_real_provider_passes_and_the_checks_requests_stay_hidden() {
         .count();
     assert_eq!(creates, 1, "{:?}", h.calls());
 }
+
+#[tokio::test]
+async fn private_state_travels_from_answer_to_request_as_terraform_carries_it() {
+    // The server hands private state through unchanged (plan: prior_private to
+    // planned_private; apply: planned_private to private; read: private to private), so
+    // bytes the harness holds for an instance come back only if every request carried them.
+    let mut h = Harness::start().await;
+    let config = h.config([]);
+    let state = h.create(&config).await;
+    assert_eq!(
+        h.private(&state),
+        b"",
+        "a create starts with no private state"
+    );
+    h.set_private(&state, b"remembered");
+
+    let described = h.config([("description", Value::from("with a description"))]);
+    let plan = h.plan(&state, &described).await;
+    assert_no_errors(&plan.diags);
+    assert_eq!(
+        plan.planned_private, b"remembered",
+        "the plan got prior_private"
+    );
+    assert_ne!(plan.planned, state, "the plan is an update");
+
+    let applied = h.apply(&state, &plan.planned, &described).await;
+    assert_no_errors(&applied.diags);
+    assert_eq!(
+        h.private(&applied.state),
+        b"remembered",
+        "the apply got planned_private and its private answer is kept"
+    );
+
+    let read = h.read(&applied.state).await;
+    assert_no_errors(&read.diags);
+    assert_eq!(
+        h.private(&read.state),
+        b"remembered",
+        "the read got private"
+    );
+}

@@ -600,6 +600,18 @@ impl Harness {
             .insert(self.type_name.to_owned(), private);
     }
 
+    /// The private state the harness holds for the instance whose state is `state` (what
+    /// the next plan or read of it sends).
+    pub fn private(&self, state: &Value) -> Vec<u8> {
+        self.private_of(state)
+    }
+
+    /// Replaces the private state held for the instance whose state is `state`, as if the
+    /// provider had answered `private` for it.
+    pub fn set_private(&mut self, state: &Value, private: &[u8]) {
+        self.store_private(state, &Value::Null, private.to_vec());
+    }
+
     /// One `PlanResourceChange`, with its checks; nothing stored.
     async fn plan_rpc(
         &mut self,
