@@ -23,7 +23,6 @@
 //! apply) are hidden from `calls()`, `sent()` and `emulator.requests()`. They are skipped
 //! while the emulator holds pending faults, a rate limit, or tokens the test just expired,
 //! so that they never take what a test set up for its own requests.
-//! `apply_unchecked()` is for tests that feed a hand-made plan on purpose.
 
 #![allow(dead_code)]
 
@@ -757,26 +756,6 @@ impl Harness {
         if !failed && !applied.state.is_null() && self.emulator.quiet() {
             self.check_converged(&applied.state, config).await;
         }
-        applied
-    }
-
-    /// `ApplyResourceChange` of a hand-made plan, as no Terraform would send it: no final
-    /// plan, no checks of the answer, the latest plan's `planned_private`. Only for tests
-    /// that break Terraform's order on purpose (say why where it is used).
-    pub async fn apply_unchecked(
-        &mut self,
-        prior: &Value,
-        planned: &Value,
-        config: &Value,
-    ) -> Applied {
-        self.learn_secrets(config);
-        let private = self
-            .planned_private
-            .get(self.type_name)
-            .cloned()
-            .unwrap_or_default();
-        let (applied, new_private) = self.apply_rpc(prior, planned, config, private).await;
-        self.store_private(&applied.state, prior, new_private);
         applied
     }
 
