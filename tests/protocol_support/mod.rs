@@ -741,7 +741,7 @@ impl Harness {
             }
             fail_on(
                 self.checker
-                    .final_plan(self.type_name, planned, &replan.plan.planned),
+                    .final_plan(self.type_name, prior, planned, &replan.plan.planned),
             );
             final_planned = replan.plan.planned;
             private = replan.plan.planned_private;

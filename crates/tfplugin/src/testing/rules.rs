@@ -14,7 +14,7 @@
 //! | plan | planned equals config for every non-computed attribute, and for an optional computed one whose config is not null, unless it equals a non-null prior (diff suppression); null/non-null as config; block counts | `Provider produced invalid plan` |
 //! | plan | planned conforms to the type; write-only attributes null | `Provider produced invalid plan` |
 //! | plan | `requires_replace` only at attributes the schema declares [`requires_replace`](crate::schema::Attribute::requires_replace) (or inside one) | `Provider produced invalid plan` |
-//! | apply (re-plan) | the apply-time plan is a completion of the plan-time plan | `Provider produced inconsistent final plan` |
+//! | apply (re-plan) | the apply-time plan keeps the action (an update may become a no-op) and is a completion of the plan-time plan | `Provider produced inconsistent final plan` |
 //! | apply | every value known in the plan equals the new state's value; null stays null | `Provider produced inconsistent result after apply` |
 //! | apply | the new state holds no unknown | `Provider returned invalid result object after apply` |
 //! | apply, read, import, upgrade, move | conforms; write-only attributes null; (but apply) wholly known | `Provider produced invalid object` |
@@ -1118,6 +1118,17 @@ fn replaces_at(block: &Block, path: &AttributePath) -> Option<bool> {
     found.then_some(replace)
 }
 
+/// The action Terraform derives from a prior state and a plan (replacement aside).
+fn action(prior: &Value, planned: &Value) -> &'static str {
+    match (prior.is_null(), planned.is_null()) {
+        (true, true) => "NoOp",
+        (true, false) => "Create",
+        (false, true) => "Delete",
+        (false, false) if prior == planned => "NoOp",
+        (false, false) => "Update",
+    }
+}
+
 /// Terraform's `tfdiags.FormatErrorPrefixed`: `addr.path: message`, or `addr: message`
 /// at the root.
 fn prefixed(addr: &str, e: &PathError) -> String {
@@ -1234,19 +1245,35 @@ impl Checker {
         out
     }
 
-    /// The apply-time re-plan against the plan-time plan: `AssertObjectCompatible`
+    /// The apply-time re-plan against the plan-time plan, both from `prior`: the action
+    /// stays (but an update may become a no-op) and `AssertObjectCompatible` holds
     /// ("Provider produced inconsistent final plan").
     pub fn final_plan(
         &self,
         type_name: &str,
+        prior: &Value,
         planned_at_plan: &Value,
         planned_at_apply: &Value,
     ) -> Vec<Violation> {
         let addr = Self::address(type_name);
+        let summary = "Provider produced inconsistent final plan";
+        let (before, after) = (
+            action(prior, planned_at_plan),
+            action(prior, planned_at_apply),
+        );
+        if before != after && !(before == "Update" && after == "NoOp") {
+            return vec![Violation {
+                summary: summary.into(),
+                detail: format!(
+                    "When expanding the plan for {addr} to include new values learned so far during apply, provider {:?} changed the planned action from {before} to {after}.\n\n{BUG}",
+                    self.provider
+                ),
+            }];
+        }
         assert_object_compatible(&self.block(type_name), planned_at_plan, planned_at_apply)
             .into_iter()
             .map(|e| Violation {
-                summary: "Provider produced inconsistent final plan".into(),
+                summary: summary.into(),
                 detail: format!(
                     "When expanding the plan for {addr} to include new values learned so far during apply, provider {:?} produced an invalid new value for {e}.\n\n{BUG}",
                     self.provider_string()
@@ -1844,15 +1871,33 @@ mod tests {
         ]);
         let c = checker();
         assert!(
-            c.final_plan("example_thing", &at_plan, &at_apply)
+            c.final_plan("example_thing", &Value::Null, &at_plan, &at_apply)
                 .is_empty()
         );
-        let v = c.final_plan("example_thing", &at_apply, &at_plan);
+        let v = c.final_plan("example_thing", &Value::Null, &at_apply, &at_plan);
         assert_eq!(v.len(), 1);
         assert_eq!(v[0].summary, "Provider produced inconsistent final plan");
         assert!(
             v[0].detail
                 .contains("produced an invalid new value for .tools: was known, but now unknown"),
+            "{v:?}"
+        );
+    }
+
+    #[test]
+    fn a_final_plan_keeps_the_action_but_an_update_may_become_a_no_op() {
+        let prior = object(&[("id", s("1")), ("name", s("a")), ("tools", strings(&["x"]))]);
+        let update = object(&[("id", s("1")), ("name", s("a")), ("tools", Value::Unknown)]);
+        let c = checker();
+        assert!(
+            c.final_plan("example_thing", &prior, &update, &prior)
+                .is_empty()
+        );
+        let v = c.final_plan("example_thing", &prior, &prior, &update);
+        assert_eq!(v.len(), 1, "{v:?}");
+        assert!(
+            v[0].detail
+                .contains("changed the planned action from NoOp to Update"),
             "{v:?}"
         );
     }
