@@ -1,21 +1,49 @@
 //! Shared harness of the protocol tests: the provider served in-process (debug mode) and
 //! driven over gRPC the way Terraform drives it, against an in-process Frontegg emulator.
 //!
-//! Like Terraform, the harness computes `proposed_new_state` itself and checks nothing the
-//! provider says: the tests assert on the answers.
+//! Like Terraform, the harness computes `proposed_new_state` itself, carries private state
+//! from answer to request, and checks every answer the way Terraform core checks a provider
+//! (`tfplugin::testing::rules`): a broken rule fails the test with Terraform's wording and
+//! the attribute path, without the test asking.
+//!
+//! - `plan()` checks the plan (`Provider produced invalid plan`).
+//! - `apply()` first re-plans with the same prior state and configuration, as Terraform does
+//!   at apply time, and checks that final plan against the plan it is given (`Provider
+//!   produced inconsistent final plan`); it applies the final plan with the final plan's
+//!   `planned_private` and checks the new state against it (`Provider produced inconsistent
+//!   result after apply`, no unknown, write-only attributes null).
+//! - After a successful apply with a non-null state, a `ReadResource` must return the state
+//!   unchanged and a plan from it with the same configuration must plan no change.
+//! - `read()`, `import()`, `upgrade()`, `move_state()` and listings must return wholly known
+//!   states with write-only attributes null; an import exactly one resource.
+//! - No diagnostic may contain a secret a configuration carried (a sensitive or write-only
+//!   attribute's string); the wire schema must keep every sensitive mark.
+//!
+//! The requests the harness makes on its own (the final plan, the read and plan after an
+//! apply) are hidden from `calls()`, `sent()` and `emulator.requests()`. They are skipped
+//! while the emulator holds pending faults, a rate limit, or tokens the test just expired,
+//! so that they never take what a test set up for its own requests.
 
 #![allow(dead_code)]
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+use std::ops::{Deref, Range};
+use std::sync::{Arc, Mutex};
 
 use frontegg_emulator::{
     DEFAULT_CLIENT_ID, DEFAULT_ENVIRONMENT_ID, DEFAULT_SECRET, Emulator, EmulatorConfig,
+    LoggedRequest, RateLimit,
 };
 use tfplugin::proto::tfplugin6 as pb;
 use tfplugin::proto::tfplugin6::provider_client::ProviderClient;
+use tfplugin::schema::Schema;
+use tfplugin::testing::rules::{self, Checker, Violation};
 use tfplugin::{DebugServer, ServeConfig};
-use tfvalue::{Type, Value, msgpack};
+use tfvalue::{AttributePath, PathStep, Type, Value, msgpack};
 use tonic::transport::Channel;
+
+/// The provider's source address, as the harness serves it.
+pub const PROVIDER_ADDRESS: &str = "registry.terraform.io/frontegg/frontegg";
 
 pub const TYPE_NAME: &str = "frontegg_confluence_integration";
 pub const ENV: &str = DEFAULT_ENVIRONMENT_ID;
@@ -115,6 +143,8 @@ pub struct Plan {
     pub planned: Value,
     pub requires_replace: Vec<String>,
     pub diags: Vec<Diag>,
+    /// The `planned_private` bytes the provider answered.
+    pub planned_private: Vec<u8>,
 }
 
 pub struct Applied {
@@ -144,8 +174,135 @@ pub struct ListedResult {
     pub state: Value,
 }
 
+/// The emulator as the tests see it: every method of [`Emulator`], except that the
+/// request log leaves out the requests of the harness's own checks, and that the harness
+/// learns when a test sets a rate limit or expires tokens (its checks then stay quiet).
+pub struct TestEmulator {
+    inner: Emulator,
+    hidden: Mutex<Vec<Range<usize>>>,
+    rate_limited: Mutex<bool>,
+    tokens_expired: Mutex<bool>,
+}
+
+impl Deref for TestEmulator {
+    type Target = Emulator;
+
+    fn deref(&self) -> &Emulator {
+        &self.inner
+    }
+}
+
+impl TestEmulator {
+    fn new(inner: Emulator) -> TestEmulator {
+        TestEmulator {
+            inner,
+            hidden: Mutex::new(Vec::new()),
+            rate_limited: Mutex::new(false),
+            tokens_expired: Mutex::new(false),
+        }
+    }
+
+    /// Every API request answered so far, oldest first, but those of the harness's checks.
+    pub fn requests(&self) -> Vec<LoggedRequest> {
+        let hidden = self.hidden.lock().unwrap();
+        self.inner
+            .requests()
+            .into_iter()
+            .enumerate()
+            .filter(|(i, _)| !hidden.iter().any(|r| r.contains(i)))
+            .map(|(_, r)| r)
+            .collect()
+    }
+
+    pub fn clear_requests(&self) {
+        self.inner.clear_requests();
+        self.hidden.lock().unwrap().clear();
+    }
+
+    pub fn set_rate_limit(&self, limit: Option<RateLimit>) {
+        *self.rate_limited.lock().unwrap() = limit.is_some();
+        self.inner.set_rate_limit(limit);
+    }
+
+    /// Invalidates every token issued so far; the harness's own requests wait until a
+    /// request of the test has renewed the token.
+    pub fn expire_tokens(&self) {
+        *self.tokens_expired.lock().unwrap() = true;
+        self.inner.expire_tokens();
+    }
+
+    /// Length of the emulator's whole request log.
+    fn log_len(&self) -> usize {
+        self.inner.requests().len()
+    }
+
+    fn hide(&self, range: Range<usize>) {
+        if !range.is_empty() {
+            self.hidden.lock().unwrap().push(range);
+        }
+    }
+
+    /// Whether the harness may send requests of its own now without taking anything a
+    /// test set up for its requests.
+    fn quiet(&self) -> bool {
+        self.inner.pending_faults() == 0
+            && !*self.rate_limited.lock().unwrap()
+            && !*self.tokens_expired.lock().unwrap()
+    }
+
+    /// A request of the test went out: an expired token has been renewed by now.
+    fn test_request_done(&self) {
+        *self.tokens_expired.lock().unwrap() = false;
+    }
+}
+
+/// Fails the test with Terraform's diagnostics.
+#[track_caller]
+fn fail_on(violations: Vec<Violation>) {
+    if !violations.is_empty() {
+        panic!(
+            "the provider broke Terraform's rules:\n\n{}",
+            rules::report(&violations)
+        );
+    }
+}
+
+fn wire_path(p: &pb::AttributePath) -> AttributePath {
+    AttributePath(
+        p.steps
+            .iter()
+            .filter_map(|s| match &s.selector {
+                Some(pb::attribute_path::step::Selector::AttributeName(n)) => {
+                    Some(PathStep::Attribute(n.clone()))
+                }
+                Some(pb::attribute_path::step::Selector::ElementKeyString(k)) => {
+                    Some(PathStep::ElementKeyString(k.clone()))
+                }
+                Some(pb::attribute_path::step::Selector::ElementKeyInt(i)) => {
+                    Some(PathStep::ElementKeyInt(*i))
+                }
+                None => None,
+            })
+            .collect(),
+    )
+}
+
+/// The key of a resource instance's private state: its type and `id`.
+fn instance_key(type_name: &str, state: &Value) -> Option<(String, String)> {
+    state
+        .attr("id")
+        .as_str()
+        .map(|id| (type_name.to_owned(), id.to_owned()))
+}
+
+/// What one `PlanResourceChange` answered, with the request it answered.
+struct PlanCall {
+    plan: Plan,
+    requires_replace: Vec<AttributePath>,
+}
+
 pub struct Harness {
-    pub emulator: Emulator,
+    pub emulator: TestEmulator,
     pub rpc: ProviderClient<Channel>,
     /// Terraform 1.11+ sends `write_only_attributes_allowed`; 1.0.3 does not.
     pub write_only_allowed: bool,
@@ -159,11 +316,18 @@ pub struct Harness {
     data_source_types: BTreeMap<String, Type>,
     /// Every resource type: its value type, identity type and computed attributes.
     resource_types: BTreeMap<String, (Type, Type, Vec<String>)>,
+    provider_schema: Schema,
     provider_type: Type,
-    /// Private state per resource instance (by `id`), as Terraform stores it beside the
-    /// state, and the `planned_private` of the last plan.
-    private: BTreeMap<String, Vec<u8>>,
-    planned_private: Vec<u8>,
+    /// Terraform's checks of the served provider.
+    checker: Checker,
+    /// Private state per resource instance (type and `id`), as Terraform stores it.
+    private: BTreeMap<(String, String), Vec<u8>>,
+    /// The latest private state per resource type, for a state without `id`.
+    latest_private: BTreeMap<String, Vec<u8>>,
+    /// `planned_private` of the latest plan per resource type.
+    planned_private: BTreeMap<String, Vec<u8>>,
+    /// Every secret a configuration sent so far carried.
+    secrets: BTreeSet<String>,
     _server: DebugServer,
 }
 
@@ -175,7 +339,16 @@ impl Harness {
 
     /// A configured provider, driving the resource type `type_name`.
     pub async fn start_with(type_name: &'static str) -> Harness {
-        let mut harness = Self::unconfigured_with(type_name).await;
+        Self::serving(terraform_provider_frontegg::provider(), type_name).await
+    }
+
+    /// `provider` (for example the real provider with a resource wrapped), configured for
+    /// the emulator's default environment, driving the resource type `type_name`.
+    pub async fn serving(
+        provider: Arc<dyn tfplugin::Provider>,
+        type_name: &'static str,
+    ) -> Harness {
+        let mut harness = Self::unconfigured_serving(provider, type_name).await;
         let config = harness.provider_config([]);
         let diags = harness.configure(&config).await;
         assert_no_errors(&diags);
@@ -189,13 +362,21 @@ impl Harness {
 
     /// The same, driving the resource type `type_name`.
     pub async fn unconfigured_with(type_name: &'static str) -> Harness {
+        Self::unconfigured_serving(terraform_provider_frontegg::provider(), type_name).await
+    }
+
+    /// `provider`, not configured yet, driving the resource type `type_name`.
+    pub async fn unconfigured_serving(
+        provider: Arc<dyn tfplugin::Provider>,
+        type_name: &'static str,
+    ) -> Harness {
         let emulator = Emulator::start(EmulatorConfig::default())
             .await
             .expect("start emulator");
         let server = tfplugin::serve_debug(
-            terraform_provider_frontegg::provider(),
+            provider.clone(),
             ServeConfig {
-                provider_address: "registry.terraform.io/frontegg/frontegg",
+                provider_address: PROVIDER_ADDRESS,
                 version: "0.0.0-test",
             },
         )
@@ -205,10 +386,12 @@ impl Harness {
             .await
             .expect("connect");
         let mut rpc = ProviderClient::new(channel);
-        rpc.get_provider_schema(pb::get_provider_schema::Request {})
+        let wire = rpc
+            .get_provider_schema(pb::get_provider_schema::Request {})
             .await
-            .expect("GetProviderSchema");
-        let provider = terraform_provider_frontegg::provider();
+            .expect("GetProviderSchema")
+            .into_inner();
+        check_wire_schema(provider.as_ref(), &wire);
         let resource = provider
             .resources()
             .into_iter()
@@ -243,8 +426,9 @@ impl Harness {
                 )
             })
             .collect();
+        let provider_schema = provider.schema();
         Harness {
-            emulator,
+            emulator: TestEmulator::new(emulator),
             rpc,
             write_only_allowed: true,
             type_name,
@@ -253,9 +437,13 @@ impl Harness {
             resource_types,
             resource_type: resource.schema().value_type(),
             identity_type: resource.identity_schema().expect("identity").value_type(),
-            provider_type: provider.schema().value_type(),
+            provider_type: provider_schema.value_type(),
+            provider_schema,
+            checker: Checker::new(PROVIDER_ADDRESS, provider.as_ref()),
             private: BTreeMap::new(),
-            planned_private: Vec::new(),
+            latest_private: BTreeMap::new(),
+            planned_private: BTreeMap::new(),
+            secrets: BTreeSet::new(),
             _server: server,
         }
     }
@@ -287,7 +475,32 @@ impl Harness {
         Value::object_of(&self.provider_type, attrs)
     }
 
+    /// Remembers the secrets of a provider configuration.
+    fn learn_provider_secrets(&mut self, config: &Value) {
+        let found = rules::secrets_of(&self.provider_schema.block, config);
+        self.secrets.extend(found);
+    }
+
+    /// Remembers the secrets of a configuration of the driven resource type.
+    fn learn_secrets(&mut self, config: &Value) {
+        if let Some(schema) = self.checker.schema(self.type_name) {
+            let found = rules::secrets_of(&schema.block, config);
+            self.secrets.extend(found);
+        }
+    }
+
+    /// Fails when a diagnostic holds a secret some configuration carried.
+    #[track_caller]
+    fn check_echo(&self, rpc: &str, diags: &[pb::Diagnostic]) {
+        fail_on(rules::echoed_secrets(
+            rpc,
+            rules::wire_diagnostics(diags),
+            &self.secrets,
+        ));
+    }
+
     pub async fn validate_provider(&mut self, config: &Value) -> Vec<Diag> {
+        self.learn_provider_secrets(config);
         let response = self
             .rpc
             .validate_provider_config(pb::validate_provider_config::Request {
@@ -296,10 +509,12 @@ impl Harness {
             .await
             .expect("ValidateProviderConfig")
             .into_inner();
+        self.check_echo("ValidateProviderConfig", &response.diagnostics);
         diags_from(response.diagnostics)
     }
 
     pub async fn configure(&mut self, config: &Value) -> Vec<Diag> {
+        self.learn_provider_secrets(config);
         let response = self
             .rpc
             .configure_provider(pb::configure_provider::Request {
@@ -310,6 +525,7 @@ impl Harness {
             .await
             .expect("ConfigureProvider")
             .into_inner();
+        self.check_echo("ConfigureProvider", &response.diagnostics);
         diags_from(response.diagnostics)
     }
 
@@ -326,6 +542,7 @@ impl Harness {
     }
 
     pub async fn validate(&mut self, config: &Value) -> Vec<Diag> {
+        self.learn_secrets(config);
         let response = self
             .rpc
             .validate_resource_config(pb::validate_resource_config::Request {
@@ -336,6 +553,7 @@ impl Harness {
             .await
             .expect("ValidateResourceConfig")
             .into_inner();
+        self.check_echo("ValidateResourceConfig", &response.diagnostics);
         diags_from(response.diagnostics)
     }
 
@@ -354,7 +572,52 @@ impl Harness {
         proposed
     }
 
-    pub async fn plan(&mut self, prior: &Value, config: &Value) -> Plan {
+    /// The private state Terraform holds for the instance whose state is `state`.
+    fn private_of(&self, state: &Value) -> Vec<u8> {
+        if state.is_null() {
+            return Vec::new();
+        }
+        instance_key(self.type_name, state)
+            .and_then(|k| self.private.get(&k).cloned())
+            .or_else(|| self.latest_private.get(self.type_name).cloned())
+            .unwrap_or_default()
+    }
+
+    /// Stores `private` as the private state of the instance whose state is `state`
+    /// (a null state drops the instance's private state).
+    fn store_private(&mut self, state: &Value, prior: &Value, private: Vec<u8>) {
+        if state.is_null() {
+            if let Some(k) = instance_key(self.type_name, prior) {
+                self.private.remove(&k);
+            }
+            return;
+        }
+        if let Some(k) = instance_key(self.type_name, state) {
+            self.private.insert(k, private.clone());
+        }
+        self.latest_private
+            .insert(self.type_name.to_owned(), private);
+    }
+
+    /// The private state the harness holds for the instance whose state is `state` (what
+    /// the next plan or read of it sends).
+    pub fn private(&self, state: &Value) -> Vec<u8> {
+        self.private_of(state)
+    }
+
+    /// Replaces the private state held for the instance whose state is `state`, as if the
+    /// provider had answered `private` for it.
+    pub fn set_private(&mut self, state: &Value, private: &[u8]) {
+        self.store_private(state, &Value::Null, private.to_vec());
+    }
+
+    /// One `PlanResourceChange`, with its checks; nothing stored.
+    async fn plan_rpc(
+        &mut self,
+        prior: &Value,
+        config: &Value,
+        prior_private: Vec<u8>,
+    ) -> PlanCall {
         let ty = self.resource_type.clone();
         let proposed = self.proposed_new(prior, config);
         let response = self
@@ -364,7 +627,7 @@ impl Harness {
                 prior_state: Some(dynamic(prior, &ty)),
                 proposed_new_state: Some(dynamic(&proposed, &ty)),
                 config: Some(dynamic(config, &ty)),
-                prior_private: self.private_of(prior),
+                prior_private,
                 provider_meta: None,
                 client_capabilities: capabilities(self.write_only_allowed),
                 prior_identity: None,
@@ -372,8 +635,10 @@ impl Harness {
             .await
             .expect("PlanResourceChange")
             .into_inner();
-        self.planned_private = response.planned_private.clone();
-        Plan {
+        self.check_echo("PlanResourceChange", &response.diagnostics);
+        let requires_replace: Vec<AttributePath> =
+            response.requires_replace.iter().map(wire_path).collect();
+        let plan = Plan {
             planned: decode(response.planned_state, &ty),
             requires_replace: response
                 .requires_replace
@@ -381,10 +646,42 @@ impl Harness {
                 .map(|p| format!("{p:?}"))
                 .collect(),
             diags: diags_from(response.diagnostics),
+            planned_private: response.planned_private,
+        };
+        if errors(&plan.diags).is_empty() {
+            fail_on(self.checker.plan(
+                self.type_name,
+                prior,
+                config,
+                &plan.planned,
+                &requires_replace,
+            ));
+        }
+        PlanCall {
+            plan,
+            requires_replace,
         }
     }
 
-    pub async fn apply(&mut self, prior: &Value, planned: &Value, config: &Value) -> Applied {
+    /// `PlanResourceChange`, checked as Terraform checks a plan.
+    pub async fn plan(&mut self, prior: &Value, config: &Value) -> Plan {
+        self.learn_secrets(config);
+        let private = self.private_of(prior);
+        let call = self.plan_rpc(prior, config, private).await;
+        self.emulator.test_request_done();
+        self.planned_private
+            .insert(self.type_name.to_owned(), call.plan.planned_private.clone());
+        call.plan
+    }
+
+    /// One `ApplyResourceChange`; nothing checked or stored.
+    async fn apply_rpc(
+        &mut self,
+        prior: &Value,
+        planned: &Value,
+        config: &Value,
+        planned_private: Vec<u8>,
+    ) -> (Applied, Vec<u8>) {
         let ty = self.resource_type.clone();
         let response = self
             .rpc
@@ -393,19 +690,121 @@ impl Harness {
                 prior_state: Some(dynamic(prior, &ty)),
                 planned_state: Some(dynamic(planned, &ty)),
                 config: Some(dynamic(config, &ty)),
-                planned_private: self.planned_private.clone(),
+                planned_private,
                 provider_meta: None,
                 planned_identity: None,
             })
             .await
             .expect("ApplyResourceChange")
             .into_inner();
-        let state = decode(response.new_state, &ty);
-        self.keep_private(&state, response.private);
-        Applied {
-            state,
-            identity: self.identity_value(response.new_identity),
-            diags: diags_from(response.diagnostics),
+        self.check_echo("ApplyResourceChange", &response.diagnostics);
+        self.emulator.test_request_done();
+        (
+            Applied {
+                state: decode(response.new_state, &ty),
+                identity: self.identity_value(response.new_identity),
+                diags: diags_from(response.diagnostics),
+            },
+            response.private,
+        )
+    }
+
+    /// `ApplyResourceChange` as Terraform drives it: re-plans with the same prior state
+    /// and configuration first (the final plan, which must be compatible with `planned`;
+    /// an error there is answered as the apply's, with the prior state, as Terraform stops
+    /// before applying), applies the final plan with its `planned_private`, checks the new
+    /// state against it, and, after a success, that a read returns the state unchanged and
+    /// that the next plan is empty.
+    pub async fn apply(&mut self, prior: &Value, planned: &Value, config: &Value) -> Applied {
+        self.learn_secrets(config);
+        let mut final_planned = planned.clone();
+        let mut private = if planned.is_null() {
+            self.private_of(prior)
+        } else {
+            self.planned_private
+                .get(self.type_name)
+                .cloned()
+                .unwrap_or_default()
+        };
+        if !planned.is_null() && self.emulator.quiet() {
+            let start = self.emulator.log_len();
+            let prior_private = self.private_of(prior);
+            let replan = self.plan_rpc(prior, config, prior_private).await;
+            self.emulator.hide(start..self.emulator.log_len());
+            if !errors(&replan.plan.diags).is_empty() {
+                // Terraform stops here: the apply never happens, the state stays.
+                return Applied {
+                    state: prior.clone(),
+                    identity: Value::Null,
+                    diags: replan.plan.diags,
+                };
+            }
+            fail_on(
+                self.checker
+                    .final_plan(self.type_name, prior, planned, &replan.plan.planned),
+            );
+            final_planned = replan.plan.planned;
+            private = replan.plan.planned_private;
+        }
+        let (applied, new_private) = self.apply_rpc(prior, &final_planned, config, private).await;
+        let failed = !errors(&applied.diags).is_empty();
+        fail_on(
+            self.checker
+                .apply(self.type_name, &final_planned, &applied.state, failed),
+        );
+        self.store_private(&applied.state, prior, new_private);
+        if !failed && !applied.state.is_null() && self.emulator.quiet() {
+            self.check_converged(&applied.state, config).await;
+        }
+        applied
+    }
+
+    /// After an apply that stored `state`: a read with Frontegg unchanged returns `state`,
+    /// and a plan from it with `config` plans no change. The requests are hidden, nothing
+    /// the answers carry is kept.
+    async fn check_converged(&mut self, state: &Value, config: &Value) {
+        let start = self.emulator.log_len();
+        let private = self.private_of(state);
+        let (read, read_private) = self.read_rpc(state, private).await;
+        assert_no_errors(&read.diags);
+        let schema = self.checker.schema(self.type_name).expect("schema").clone();
+        let address = format!("{}.test", self.type_name);
+        let drift = rules::assert_object_compatible(&schema.block, state, &read.state);
+        fail_on(
+            drift
+                .iter()
+                .map(|e| Violation {
+                    summary: "Provider produced a different object on refresh after apply".into(),
+                    detail: format!(
+                        "Reading {address} right after it was applied, with Frontegg unchanged, returned a different object: {e}. The next plan would show a change nobody made."
+                    ),
+                })
+                .collect(),
+        );
+        let next = self.plan_rpc(&read.state, config, read_private).await;
+        self.emulator.hide(start..self.emulator.log_len());
+        assert_no_errors(&next.plan.diags);
+        let mut diff: Vec<String> =
+            rules::assert_object_compatible(&schema.block, &read.state, &next.plan.planned)
+                .iter()
+                .map(ToString::to_string)
+                .collect();
+        if diff.is_empty() && next.plan.planned != read.state {
+            diff.push("the planned value differs from the prior state".into());
+        }
+        diff.extend(
+            next.requires_replace
+                .iter()
+                .map(|p| format!("{}: requires replacement", rules::format_path(p))),
+        );
+        if !diff.is_empty() {
+            fail_on(vec![Violation {
+                summary: "After applying this test step and performing a `terraform refresh`, the plan was not empty.".into(),
+                detail: format!(
+                    "Planning {address} again with the same configuration right after the apply plans a change: {}.",
+                    diff.join("; ")
+                ),
+            }]);
         }
     }
 
@@ -423,14 +822,15 @@ impl Harness {
         self.apply_config(&Value::Null, config).await
     }
 
-    pub async fn read(&mut self, state: &Value) -> Applied {
+    /// One `ReadResource`, checked; nothing stored.
+    async fn read_rpc(&mut self, state: &Value, private: Vec<u8>) -> (Applied, Vec<u8>) {
         let ty = self.resource_type.clone();
         let response = self
             .rpc
             .read_resource(pb::read_resource::Request {
                 type_name: self.type_name.into(),
                 current_state: Some(dynamic(state, &ty)),
-                private: self.private_of(state),
+                private,
                 provider_meta: None,
                 client_capabilities: capabilities(self.write_only_allowed),
                 current_identity: None,
@@ -438,13 +838,26 @@ impl Harness {
             .await
             .expect("ReadResource")
             .into_inner();
-        let new_state = decode(response.new_state, &ty);
-        self.keep_private(&new_state, response.private);
-        Applied {
-            state: new_state,
+        self.check_echo("ReadResource", &response.diagnostics);
+        let read = Applied {
+            state: decode(response.new_state, &ty),
             identity: self.identity_value(response.new_identity),
             diags: diags_from(response.diagnostics),
+        };
+        if errors(&read.diags).is_empty() && !read.state.is_null() {
+            fail_on(self.checker.state(self.type_name, &read.state, "refresh"));
         }
+        (read, response.private)
+    }
+
+    pub async fn read(&mut self, state: &Value) -> Applied {
+        let private = self.private_of(state);
+        let (read, new_private) = self.read_rpc(state, private).await;
+        self.emulator.test_request_done();
+        if errors(&read.diags).is_empty() {
+            self.store_private(&read.state, state, new_private);
+        }
+        read
     }
 
     /// `UpgradeResourceState` of a stored state written at `version`.
@@ -463,11 +876,19 @@ impl Harness {
             .await
             .expect("UpgradeResourceState")
             .into_inner();
-        Applied {
+        self.check_echo("UpgradeResourceState", &response.diagnostics);
+        let upgraded = Applied {
             state: decode(response.upgraded_state, &ty),
             identity: Value::Null,
             diags: diags_from(response.diagnostics),
+        };
+        if errors(&upgraded.diags).is_empty() && !upgraded.state.is_null() {
+            fail_on(
+                self.checker
+                    .state(self.type_name, &upgraded.state, "upgrade"),
+            );
         }
+        upgraded
     }
 
     pub async fn destroy(&mut self, prior: &Value) -> Vec<Diag> {
@@ -491,11 +912,9 @@ impl Harness {
             .await
             .expect("ImportResourceState")
             .into_inner();
-        for r in &response.imported_resources {
-            let state = decode(r.state.clone(), &ty);
-            self.keep_private(&state, r.private.clone());
-        }
-        Imported {
+        self.emulator.test_request_done();
+        self.check_echo("ImportResourceState", &response.diagnostics);
+        let imported = Imported {
             states: response
                 .imported_resources
                 .iter()
@@ -507,7 +926,14 @@ impl Harness {
                 .map(|r| self.identity_value(r.identity.clone()))
                 .collect(),
             diags: diags_from(response.diagnostics),
+        };
+        if errors(&imported.diags).is_empty() {
+            fail_on(self.checker.import(self.type_name, id, &imported.states));
+            for (state, r) in imported.states.iter().zip(&response.imported_resources) {
+                self.store_private(state, &Value::Null, r.private.clone());
+            }
         }
+        imported
     }
 
     pub async fn import(&mut self, id: &str) -> Imported {
@@ -563,6 +989,10 @@ impl Harness {
         while let Some(event) = stream.message().await.expect("ListResource event") {
             listed.diags.extend(diags_from(event.diagnostic));
             if event.identity.is_some() {
+                let state = decode(event.resource_object.clone(), &self.resource_type);
+                if !state.is_null() {
+                    fail_on(self.checker.state(TYPE_NAME, &state, "list"));
+                }
                 listed.results.push(ListedResult {
                     display_name: event.display_name,
                     identity: self.identity_value(event.identity),
@@ -621,33 +1051,17 @@ impl Harness {
             .await
             .expect("MoveResourceState")
             .into_inner();
-        Applied {
+        self.check_echo("MoveResourceState", &response.diagnostics);
+        let moved = Applied {
             state: decode(response.target_state, &ty),
             identity: self.identity_value(response.target_identity),
             diags: diags_from(response.diagnostics),
+        };
+        if errors(&moved.diags).is_empty() && !moved.state.is_null() {
+            fail_on(self.checker.state(self.type_name, &moved.state, "move"));
+            self.store_private(&moved.state, &Value::Null, response.target_private);
         }
-    }
-
-    /// The private state Terraform holds for the instance `state` (by its `id`).
-    fn private_of(&self, state: &Value) -> Vec<u8> {
-        if state.is_null() {
-            return Vec::new();
-        }
-        state
-            .attr("id")
-            .as_str()
-            .and_then(|id| self.private.get(id))
-            .cloned()
-            .unwrap_or_default()
-    }
-
-    fn keep_private(&mut self, state: &Value, private: Vec<u8>) {
-        if state.is_null() {
-            return;
-        }
-        if let Some(id) = state.attr("id").as_str() {
-            self.private.insert(id.to_string(), private);
-        }
+        moved
     }
 
     fn identity_value(&self, data: Option<pb::ResourceIdentityData>) -> Value {
@@ -694,4 +1108,33 @@ pub fn string_elements(value: &Value) -> Vec<String> {
         .collect();
     out.sort();
     out
+}
+
+/// Fails when the wire schema drops a sensitive mark the provider's schemas set.
+#[track_caller]
+fn check_wire_schema(provider: &dyn tfplugin::Provider, wire: &pb::get_provider_schema::Response) {
+    let mut violations = Vec::new();
+    let missing = pb::Schema::default();
+    violations.extend(rules::wire_keeps_sensitive(
+        "the provider",
+        &provider.schema(),
+        wire.provider.as_ref().unwrap_or(&missing),
+    ));
+    for r in provider.resources() {
+        violations.extend(rules::wire_keeps_sensitive(
+            r.type_name(),
+            &r.schema(),
+            wire.resource_schemas.get(r.type_name()).unwrap_or(&missing),
+        ));
+    }
+    for d in provider.data_sources() {
+        violations.extend(rules::wire_keeps_sensitive(
+            d.type_name(),
+            &d.schema(),
+            wire.data_source_schemas
+                .get(d.type_name())
+                .unwrap_or(&missing),
+        ));
+    }
+    fail_on(violations);
 }

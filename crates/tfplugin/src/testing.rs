@@ -1,6 +1,7 @@
 //! Test helpers (feature `testing`): a client certificate made the way go-plugin makes
 //! it, a parser for the handshake line, and gRPC channels over mTLS or plain text, on a
-//! Unix socket or TCP.
+//! Unix socket or TCP; and [`rules`], Terraform core's checks of a provider's answers,
+//! which the test harnesses apply to every answer they drive.
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -19,6 +20,8 @@ use tonic::codegen::http::Uri;
 use tonic::transport::{Channel, Endpoint};
 
 use crate::transport::listener::{Conn, PluginAddr};
+
+pub mod rules;
 
 /// A client certificate with its key, as Terraform passes in `PLUGIN_CLIENT_CERT`.
 pub struct ClientCert {

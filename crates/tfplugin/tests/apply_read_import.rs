@@ -4,13 +4,12 @@
 mod common;
 
 use common::*;
-use tfplugin::ProviderService;
 use tfplugin::proto::tfplugin6 as pb;
 use tfplugin::proto::tfplugin6::provider_server::Provider as _;
 use tfvalue::{Type, Value};
 use tonic::Request;
 
-async fn configure(svc: &ProviderService, endpoint: &str) {
+async fn configure(svc: &CheckedService, endpoint: &str) {
     let ty = Type::object([("endpoint", Type::String)]);
     let resp = svc
         .configure_provider(Request::new(pb::configure_provider::Request {
@@ -25,7 +24,7 @@ async fn configure(svc: &ProviderService, endpoint: &str) {
 }
 
 async fn apply(
-    svc: &ProviderService,
+    svc: &CheckedService,
     prior: &Value,
     planned: &Value,
     config: &Value,
@@ -177,7 +176,7 @@ async fn read_returns_the_state_with_its_identity_and_private_data() {
 }
 
 async fn import(
-    svc: &ProviderService,
+    svc: &CheckedService,
     id: &str,
     identity: Option<pb::ResourceIdentityData>,
 ) -> pb::import_resource_state::Response {

@@ -5,7 +5,6 @@ mod common;
 
 use common::*;
 use tfplugin::proto::tfplugin6 as pb;
-use tfplugin::proto::tfplugin6::provider_server::Provider as _;
 use tfplugin::schema::{
     Attribute, AttributeNesting, Block, BlockNesting, NestedAttributes, NestedBlock, Schema,
 };

@@ -4,7 +4,6 @@ mod common;
 
 use common::*;
 use tfplugin::proto::tfplugin6 as pb;
-use tfplugin::proto::tfplugin6::provider_server::Provider as _;
 use tfvalue::Value;
 use tonic::Request;
 

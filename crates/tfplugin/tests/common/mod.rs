@@ -10,19 +10,32 @@
 //! `deep` fails validation at an index, a key and the root,
 //! `panic` panics in create, `slow` waits for cancellation in create,
 //! `leave_unknown` returns the plan unchanged (with unknowns) from create.
+//!
+//! [`new_service`] and [`new_thing_service`] answer a [`CheckedService`]: the server, whose
+//! answers to `PlanResourceChange`, `ApplyResourceChange`, `ReadResource`,
+//! `ImportResourceState`, `UpgradeResourceState` and `MoveResourceState` are checked the
+//! way Terraform core checks a provider (`tfplugin::testing::rules`), and whose diagnostics
+//! may hold no secret a configuration sent carried. A broken rule fails the test with
+//! Terraform's wording. [`CheckedService::unchecked`] is for tests that send what Terraform
+//! never sends, on purpose.
 #![allow(dead_code, reason = "each test file uses part of the harness")]
 
 use std::any::Any;
+use std::collections::BTreeSet;
+use std::ops::Deref;
 use std::sync::{Arc, Mutex};
 
 use tfplugin::proto::tfplugin6 as pb;
+use tfplugin::proto::tfplugin6::provider_server::Provider as _;
 use tfplugin::schema::{Attribute, Block, Schema};
+use tfplugin::testing::rules::{self, Checker, Violation};
 use tfplugin::{
     ApplyRequest, Context, DataSource, Diagnostics, Provider, ProviderService, Resource,
     async_trait,
 };
-use tfvalue::{AttributePath, Type, Value, msgpack};
+use tfvalue::{AttributePath, PathStep, Type, Value, msgpack};
 use tokio::sync::Notify;
+use tonic::{Request, Response, Status};
 
 pub const WIDGET: &str = "test_widget";
 pub const LOOKUP: &str = "test_lookup";
@@ -174,13 +187,313 @@ pub fn errors(diags: &[pb::Diagnostic]) -> Vec<String> {
         .collect()
 }
 
-pub fn new_service() -> (ProviderService, Arc<Behaviour>) {
+pub fn new_service() -> (CheckedService, Arc<Behaviour>) {
     let behaviour = Arc::new(Behaviour::default());
     let provider = TestProvider {
         behaviour: behaviour.clone(),
     };
-    let service = ProviderService::new(Arc::new(provider)).expect("valid schemas");
-    (service, behaviour)
+    (CheckedService::new(Arc::new(provider)), behaviour)
+}
+
+/// The server of `provider`, with Terraform's checks on every answer a resource RPC gives
+/// (see the module docs). Every other RPC goes straight to the server (`Deref`).
+pub struct CheckedService {
+    inner: ProviderService,
+    checker: Checker,
+    provider_schema: Schema,
+    /// Every secret a configuration sent so far carried.
+    secrets: Mutex<BTreeSet<String>>,
+}
+
+impl Deref for CheckedService {
+    type Target = ProviderService;
+
+    fn deref(&self) -> &ProviderService {
+        &self.inner
+    }
+}
+
+/// Fails the test with Terraform's diagnostics.
+#[track_caller]
+fn fail_on(violations: Vec<Violation>) {
+    if !violations.is_empty() {
+        panic!(
+            "the provider broke Terraform's rules:\n\n{}",
+            rules::report(&violations)
+        );
+    }
+}
+
+/// A request or answer value; `None` when it cannot be decoded (a test sending garbage
+/// on purpose: nothing to check then).
+fn value_of(v: &Option<pb::DynamicValue>, ty: &Type) -> Option<Value> {
+    match v {
+        None => Some(Value::Null),
+        Some(v) if !v.msgpack.is_empty() => msgpack::decode(&v.msgpack, ty).ok(),
+        Some(v) if !v.json.is_empty() => tfvalue::json::decode(&v.json, ty).ok(),
+        Some(_) => Some(Value::Null),
+    }
+}
+
+fn has_errors(diags: &[pb::Diagnostic]) -> bool {
+    diags
+        .iter()
+        .any(|d| d.severity == pb::diagnostic::Severity::Error as i32)
+}
+
+fn path_of(p: &pb::AttributePath) -> AttributePath {
+    AttributePath(
+        p.steps
+            .iter()
+            .filter_map(|s| match &s.selector {
+                Some(pb::attribute_path::step::Selector::AttributeName(n)) => {
+                    Some(PathStep::Attribute(n.clone()))
+                }
+                Some(pb::attribute_path::step::Selector::ElementKeyString(k)) => {
+                    Some(PathStep::ElementKeyString(k.clone()))
+                }
+                Some(pb::attribute_path::step::Selector::ElementKeyInt(i)) => {
+                    Some(PathStep::ElementKeyInt(*i))
+                }
+                None => None,
+            })
+            .collect(),
+    )
+}
+
+impl CheckedService {
+    /// The checked server of `provider` (its schemas must be valid).
+    pub fn new(provider: Arc<dyn Provider>) -> CheckedService {
+        CheckedService {
+            checker: Checker::new("registry.terraform.io/example/test", provider.as_ref()),
+            provider_schema: provider.schema(),
+            inner: ProviderService::new(provider).expect("valid schemas"),
+            secrets: Mutex::new(BTreeSet::new()),
+        }
+    }
+
+    /// The server without the checks: for a test that sends what Terraform never sends
+    /// (a hand-made plan, a state that breaks the schema) to see what the server does.
+    pub fn unchecked(&self) -> &ProviderService {
+        &self.inner
+    }
+
+    fn resource_type(&self, type_name: &str) -> Option<Type> {
+        self.checker.schema(type_name).map(Schema::value_type)
+    }
+
+    fn learn_secrets(&self, type_name: &str, config: &Option<pb::DynamicValue>) {
+        let Some(schema) = self.checker.schema(type_name) else {
+            return;
+        };
+        if let Some(config) = value_of(config, &schema.value_type()) {
+            let found = rules::secrets_of(&schema.block, &config);
+            self.secrets.lock().unwrap().extend(found);
+        }
+    }
+
+    #[track_caller]
+    fn check_echo(&self, rpc: &str, diags: &[pb::Diagnostic]) {
+        let secrets = self.secrets.lock().unwrap().clone();
+        fail_on(rules::echoed_secrets(
+            rpc,
+            rules::wire_diagnostics(diags),
+            &secrets,
+        ));
+    }
+
+    /// `GetProviderSchema`, checked: the wire schema keeps every sensitive mark.
+    pub async fn get_provider_schema(
+        &self,
+        request: Request<pb::get_provider_schema::Request>,
+    ) -> Result<Response<pb::get_provider_schema::Response>, Status> {
+        let response = self.inner.get_provider_schema(request).await?;
+        let wire = response.get_ref();
+        let missing = pb::Schema::default();
+        let mut violations = rules::wire_keeps_sensitive(
+            "the provider",
+            &self.provider_schema,
+            wire.provider.as_ref().unwrap_or(&missing),
+        );
+        for (type_name, schema) in self.checker.schemas() {
+            violations.extend(rules::wire_keeps_sensitive(
+                type_name,
+                schema,
+                wire.resource_schemas.get(type_name).unwrap_or(&missing),
+            ));
+        }
+        fail_on(violations);
+        Ok(response)
+    }
+
+    pub async fn configure_provider(
+        &self,
+        request: Request<pb::configure_provider::Request>,
+    ) -> Result<Response<pb::configure_provider::Response>, Status> {
+        let ty = self.provider_schema.value_type();
+        if let Some(config) = value_of(&request.get_ref().config, &ty) {
+            let found = rules::secrets_of(&self.provider_schema.block, &config);
+            self.secrets.lock().unwrap().extend(found);
+        }
+        let response = self.inner.configure_provider(request).await?;
+        self.check_echo("ConfigureProvider", &response.get_ref().diagnostics);
+        Ok(response)
+    }
+
+    pub async fn validate_resource_config(
+        &self,
+        request: Request<pb::validate_resource_config::Request>,
+    ) -> Result<Response<pb::validate_resource_config::Response>, Status> {
+        let r = request.get_ref();
+        self.learn_secrets(&r.type_name, &r.config);
+        let response = self.inner.validate_resource_config(request).await?;
+        self.check_echo("ValidateResourceConfig", &response.get_ref().diagnostics);
+        Ok(response)
+    }
+
+    pub async fn plan_resource_change(
+        &self,
+        request: Request<pb::plan_resource_change::Request>,
+    ) -> Result<Response<pb::plan_resource_change::Response>, Status> {
+        let r = request.get_ref().clone();
+        self.learn_secrets(&r.type_name, &r.config);
+        let response = self.inner.plan_resource_change(request).await?;
+        let answer = response.get_ref();
+        self.check_echo("PlanResourceChange", &answer.diagnostics);
+        if let Some(ty) = self.resource_type(&r.type_name)
+            && !has_errors(&answer.diagnostics)
+            && let (Some(prior), Some(config), Some(planned)) = (
+                value_of(&r.prior_state, &ty),
+                value_of(&r.config, &ty),
+                value_of(&answer.planned_state, &ty),
+            )
+        {
+            let replace: Vec<AttributePath> = answer.requires_replace.iter().map(path_of).collect();
+            fail_on(
+                self.checker
+                    .plan(&r.type_name, &prior, &config, &planned, &replace),
+            );
+        }
+        Ok(response)
+    }
+
+    pub async fn apply_resource_change(
+        &self,
+        request: Request<pb::apply_resource_change::Request>,
+    ) -> Result<Response<pb::apply_resource_change::Response>, Status> {
+        let r = request.get_ref().clone();
+        self.learn_secrets(&r.type_name, &r.config);
+        let response = self.inner.apply_resource_change(request).await?;
+        let answer = response.get_ref();
+        self.check_echo("ApplyResourceChange", &answer.diagnostics);
+        if let Some(ty) = self.resource_type(&r.type_name)
+            && let (Some(planned), Some(new_state)) = (
+                value_of(&r.planned_state, &ty),
+                value_of(&answer.new_state, &ty),
+            )
+        {
+            fail_on(self.checker.apply(
+                &r.type_name,
+                &planned,
+                &new_state,
+                has_errors(&answer.diagnostics),
+            ));
+        }
+        Ok(response)
+    }
+
+    pub async fn read_resource(
+        &self,
+        request: Request<pb::read_resource::Request>,
+    ) -> Result<Response<pb::read_resource::Response>, Status> {
+        let type_name = request.get_ref().type_name.clone();
+        let response = self.inner.read_resource(request).await?;
+        let answer = response.get_ref();
+        self.check_echo("ReadResource", &answer.diagnostics);
+        self.check_state(
+            &type_name,
+            &answer.new_state,
+            &answer.diagnostics,
+            "refresh",
+        );
+        Ok(response)
+    }
+
+    pub async fn upgrade_resource_state(
+        &self,
+        request: Request<pb::upgrade_resource_state::Request>,
+    ) -> Result<Response<pb::upgrade_resource_state::Response>, Status> {
+        let type_name = request.get_ref().type_name.clone();
+        let response = self.inner.upgrade_resource_state(request).await?;
+        let answer = response.get_ref();
+        self.check_echo("UpgradeResourceState", &answer.diagnostics);
+        self.check_state(
+            &type_name,
+            &answer.upgraded_state,
+            &answer.diagnostics,
+            "upgrade",
+        );
+        Ok(response)
+    }
+
+    pub async fn move_resource_state(
+        &self,
+        request: Request<pb::move_resource_state::Request>,
+    ) -> Result<Response<pb::move_resource_state::Response>, Status> {
+        let type_name = request.get_ref().target_type_name.clone();
+        let response = self.inner.move_resource_state(request).await?;
+        let answer = response.get_ref();
+        self.check_echo("MoveResourceState", &answer.diagnostics);
+        self.check_state(
+            &type_name,
+            &answer.target_state,
+            &answer.diagnostics,
+            "move",
+        );
+        Ok(response)
+    }
+
+    pub async fn import_resource_state(
+        &self,
+        request: Request<pb::import_resource_state::Request>,
+    ) -> Result<Response<pb::import_resource_state::Response>, Status> {
+        let r = request.get_ref().clone();
+        let response = self.inner.import_resource_state(request).await?;
+        let answer = response.get_ref();
+        self.check_echo("ImportResourceState", &answer.diagnostics);
+        if let Some(ty) = self.resource_type(&r.type_name)
+            && !has_errors(&answer.diagnostics)
+        {
+            let states: Option<Vec<Value>> = answer
+                .imported_resources
+                .iter()
+                .map(|i| value_of(&i.state, &ty))
+                .collect();
+            if let Some(states) = states {
+                fail_on(self.checker.import(&r.type_name, &r.id, &states));
+            }
+        }
+        Ok(response)
+    }
+
+    #[track_caller]
+    fn check_state(
+        &self,
+        type_name: &str,
+        state: &Option<pb::DynamicValue>,
+        diags: &[pb::Diagnostic],
+        during: &str,
+    ) {
+        if has_errors(diags) {
+            return;
+        }
+        if let Some(ty) = self.resource_type(type_name)
+            && let Some(state) = value_of(state, &ty)
+            && !state.is_null()
+        {
+            fail_on(self.checker.state(type_name, &state, during));
+        }
+    }
 }
 
 #[async_trait]
@@ -396,6 +709,6 @@ impl Resource for Thing {
     }
 }
 
-pub fn new_thing_service(schema: Schema) -> ProviderService {
-    ProviderService::new(Arc::new(OneResource(schema))).expect("valid schema")
+pub fn new_thing_service(schema: Schema) -> CheckedService {
+    CheckedService::new(Arc::new(OneResource(schema)))
 }
