@@ -354,6 +354,9 @@ async fn answered_scopes_beyond_the_grant_warn_and_the_next_plan_switches_the_to
     let config = h.config([("scopes", read_only_scopes())]);
     let plan = h.plan(&Value::Null, &config).await;
     assert_no_errors(&plan.diags);
+    // The plan enabled `pages:tree` by its catalog record; only the answer shows more, and
+    // switching it off at apply would contradict the plan.
+    h.expect_follow_up("the answer shows a planned tool needs more than the grant");
     let applied = h.apply(&Value::Null, &plan.planned, &config).await;
     assert_applied_as_planned(&plan.planned, &applied);
     let warned = warnings(&applied.diags)

@@ -328,6 +328,9 @@ pub struct Harness {
     planned_private: BTreeMap<String, Vec<u8>>,
     /// Every secret a configuration sent so far carried.
     secrets: BTreeSet<String>,
+    /// Set by [`Harness::expect_follow_up`]: the next apply may leave a change for the plan
+    /// after it, provided it warns.
+    follow_up: Option<&'static str>,
     _server: DebugServer,
 }
 
@@ -444,6 +447,7 @@ impl Harness {
             latest_private: BTreeMap::new(),
             planned_private: BTreeMap::new(),
             secrets: BTreeSet::new(),
+            follow_up: None,
             _server: server,
         }
     }
@@ -753,10 +757,26 @@ impl Harness {
                 .apply(self.type_name, &final_planned, &applied.state, failed),
         );
         self.store_private(&applied.state, prior, new_private);
+        let follow_up = self.follow_up.take();
         if !failed && !applied.state.is_null() && self.emulator.quiet() {
-            self.check_converged(&applied.state, config).await;
+            match follow_up {
+                None => self.check_converged(&applied.state, config).await,
+                Some(why) => assert!(
+                    !warnings(&applied.diags).is_empty(),
+                    "an apply that leaves a change for the next plan ({why}) must warn: {:#?}",
+                    applied.diags
+                ),
+            }
         }
         applied
+    }
+
+    /// The next apply may leave a change for the plan after it, for the reason given: only
+    /// where Frontegg contradicts itself in a way no plan could foresee, and only with a
+    /// warning from that apply (checked) saying what the next plan does. Terraform's own rules
+    /// are still checked; the test asserts the follow-up plan itself.
+    pub fn expect_follow_up(&mut self, why: &'static str) {
+        self.follow_up = Some(why);
     }
 
     /// After an apply that stored `state`: a read with Frontegg unchanged returns `state`,
