@@ -395,17 +395,18 @@ async fn the_real_provider_passes_and_the_checks_requests_stay_hidden() {
 
 #[tokio::test]
 async fn private_state_travels_from_answer_to_request_as_terraform_carries_it() {
-    // The server hands private state through unchanged (plan: prior_private to
-    // planned_private; apply: planned_private to private; read: private to private), so
-    // bytes the harness holds for an instance come back only if every request carried them.
+    // The provider keeps what Frontegg reported of the tools in private state (JSON), and a
+    // plan hands it through unchanged; what an answer sets is what the next request carries.
     let mut h = Harness::start().await;
     let config = h.config([]);
     let state = h.create(&config).await;
-    assert_eq!(
-        h.private(&state),
-        b"",
-        "a create starts with no private state"
+    let created: serde_json::Value =
+        serde_json::from_slice(&h.private(&state)).expect("the create set private state");
+    assert!(
+        created["tool_scopes"]["pages:write"].is_array(),
+        "the create remembers each tool's scopes: {created}"
     );
+    // Bytes the provider did not write, held for the instance as Terraform would.
     h.set_private(&state, b"remembered");
 
     let described = h.config([("description", Value::from("with a description"))]);
@@ -413,23 +414,20 @@ async fn private_state_travels_from_answer_to_request_as_terraform_carries_it() 
     assert_no_errors(&plan.diags);
     assert_eq!(
         plan.planned_private, b"remembered",
-        "the plan got prior_private"
+        "the plan got prior_private and passed it on"
     );
     assert_ne!(plan.planned, state, "the plan is an update");
 
     let applied = h.apply(&state, &plan.planned, &described).await;
     assert_no_errors(&applied.diags);
-    assert_eq!(
-        h.private(&applied.state),
-        b"remembered",
-        "the apply got planned_private and its private answer is kept"
-    );
+    let after_apply: serde_json::Value = serde_json::from_slice(&h.private(&applied.state))
+        .expect("the apply answered with private state, and the harness kept it");
+    assert!(after_apply["tool_scopes"].is_object(), "{after_apply}");
 
+    h.set_private(&applied.state, b"from before");
     let read = h.read(&applied.state).await;
     assert_no_errors(&read.diags);
-    assert_eq!(
-        h.private(&read.state),
-        b"remembered",
-        "the read got private"
-    );
+    let after_read: serde_json::Value = serde_json::from_slice(&h.private(&read.state))
+        .expect("the read answered with private state, and the harness kept it");
+    assert!(after_read["tool_scopes"].is_object(), "{after_read}");
 }
