@@ -5,6 +5,12 @@
 
 pub mod provider;
 
+/// The provider's source address. Its host name is in `.invalid`, which RFC 6761 reserves
+/// and no DNS ever resolves, so that `terraform init` installs this provider only from a
+/// mirror (or `dev_overrides`) and never mistakes it for Frontegg's own `frontegg/frontegg`
+/// on the public Registry, a different provider of the same type name.
+pub const PROVIDER_ADDRESS: &str = "mirror.invalid/frontegg-mcp/frontegg";
+
 use std::sync::Arc;
 
 /// The Frontegg provider, reporting this crate's version to Frontegg.

@@ -24,7 +24,7 @@ fn main() -> ExitCode {
     let code = runtime.block_on(tfplugin::serve(
         terraform_provider_frontegg::provider(),
         ServeConfig {
-            provider_address: "registry.terraform.io/frontegg/frontegg",
+            provider_address: terraform_provider_frontegg::PROVIDER_ADDRESS,
             version: env!("CARGO_PKG_VERSION"),
         },
     ));

@@ -27,7 +27,7 @@ use frontegg_emulator::{Emulator, EmulatorConfig, EnvironmentConfig};
 use serde_json::Value as Json;
 
 /// The provider's source address.
-pub const PROVIDER_ADDRESS: &str = "registry.terraform.io/frontegg/frontegg";
+pub const PROVIDER_ADDRESS: &str = terraform_provider_frontegg::PROVIDER_ADDRESS;
 /// The resource under test.
 pub const RESOURCE_TYPE: &str = "frontegg_confluence_integration";
 /// Address of the resource in the scenarios' configurations.
@@ -450,6 +450,12 @@ impl Scenario {
         self.dir.path().join("mirror")
     }
 
+    /// The Terraform CLI configuration of the scenario (`TF_CLI_CONFIG_FILE`), which a test
+    /// may rewrite before its first command.
+    pub fn cli_config_path(&self) -> PathBuf {
+        self.dir.path().join("cli.tfrc")
+    }
+
     /// `TF_DATA_DIR` (where `terraform init` installs providers).
     pub fn data_dir(&self) -> PathBuf {
         self.work.join(".terraform")
@@ -459,7 +465,9 @@ impl Scenario {
     /// [`Mode::FilesystemMirror`] (the environment holds the credentials), explicit with
     /// [`Mode::Reattach`].
     pub fn provider_block(&self) -> String {
-        let required = "terraform {\n  required_providers {\n    frontegg = {\n      source = \"frontegg/frontegg\"\n    }\n  }\n}\n\n";
+        let required = format!(
+            "terraform {{\n  required_providers {{\n    frontegg = {{\n      source = \"{PROVIDER_ADDRESS}\"\n    }}\n  }}\n}}\n\n"
+        );
         match self.mode {
             Mode::DevOverrides | Mode::FilesystemMirror => {
                 format!("{required}provider \"frontegg\" {{}}\n")

@@ -191,7 +191,7 @@ impl Harness {
         let server = tfplugin::serve_debug(
             terraform_provider_frontegg::provider(),
             ServeConfig {
-                provider_address: "registry.terraform.io/frontegg/frontegg",
+                provider_address: terraform_provider_frontegg::PROVIDER_ADDRESS,
                 version: "0.0.0-test",
             },
         )
@@ -591,7 +591,7 @@ impl Harness {
         let response = self
             .rpc
             .move_resource_state(pb::move_resource_state::Request {
-                source_provider_address: "registry.terraform.io/frontegg/frontegg".into(),
+                source_provider_address: terraform_provider_frontegg::PROVIDER_ADDRESS.into(),
                 source_type_name: source_type.into(),
                 source_schema_version: version,
                 source_state: Some(pb::RawState {
