@@ -167,11 +167,25 @@ pub fn acc_terraforms_of(test: &str, versions: &[&str]) -> Vec<Terraform> {
     found
 }
 
+/// The line an acceptance test prints when it skips itself; `scripts/test.sh` counts the
+/// tests that print it as skipped rather than passed.
+pub const SKIP_MARKER: &str = "acceptance test skipped unless env 'TF_ACC' set";
+
 /// Whether `TF_ACC` is set; prints that `test` is skipped when it is not.
+///
+/// The line goes to the process's standard error directly, past libtest's output capture
+/// (which only sees `eprintln!`), prefixed with the test binary's name so that each skipped
+/// test is named once across all binaries.
 pub fn acc_enabled(test: &str) -> bool {
     let enabled = std::env::var_os("TF_ACC").is_some_and(|v| !v.is_empty());
     if !enabled {
-        eprintln!("{test}: acceptance test skipped unless env 'TF_ACC' set");
+        use std::io::Write as _;
+        let binary = std::env::current_exe()
+            .ok()
+            .and_then(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
+            .unwrap_or_default();
+        let line = format!("{binary}::{test}: {SKIP_MARKER}\n");
+        let _ = std::io::stderr().lock().write_all(line.as_bytes());
     }
     enabled
 }
