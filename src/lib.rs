@@ -1,4 +1,4 @@
-//! terraform-provider-frontegg: Frontegg resources for Terraform and OpenTofu.
+//! terraform-provider-frontegg: Frontegg MCP gateway integrations for Terraform.
 //!
 //! [`provider()`] is the provider that `main` serves; `provider` holds its configuration,
 //! resources and data sources.

@@ -1,4 +1,4 @@
-//! terraform-provider-frontegg: the provider binary that Terraform and OpenTofu start.
+//! terraform-provider-frontegg: the provider binary that Terraform starts.
 //!
 //! Run by hand it explains itself; `--debug` serves for a debugger or a long-lived
 //! session (see `TF_REATTACH_PROVIDERS`).
