@@ -1378,11 +1378,11 @@ fn the_ci_guides_workflow_is_valid_yaml_for_github_actions() {
             }
         }
     }
-    // What the guide promises: the mirror under this provider's address, a locked init,
-    // a saved plan applied, the secrets from the environment.
+    // What the guide promises: the mirror under this provider's address, init, a saved
+    // plan applied, the secrets from the environment.
     assert!(runs.contains(terraform_provider_frontegg::PROVIDER_ADDRESS));
     for command in [
-        "terraform init -lockfile=readonly",
+        "terraform init",
         "terraform plan -out=tfplan",
         "terraform apply tfplan",
     ] {
