@@ -79,13 +79,15 @@ impl Setup {
         std::fs::write(
             dir.path().join("cli.tfrc"),
             format!(
-                "provider_installation {{\n  dev_overrides {{\n    \"registry.terraform.io/frontegg/frontegg\" = \"{}\"\n  }}\n  direct {{}}\n}}\ndisable_checkpoint = true\n",
+                "provider_installation {{\n  dev_overrides {{\n    \"{}\" = \"{}\"\n  }}\n  direct {{}}\n}}\ndisable_checkpoint = true\n",
+                terraform_provider_frontegg::PROVIDER_ADDRESS,
                 plugins.display()
             ),
         )
         .expect("CLI config");
-        let mut main = String::from(
-            "terraform {\n  required_providers {\n    frontegg = {\n      source = \"frontegg/frontegg\"\n    }\n  }\n}\n",
+        let mut main = format!(
+            "terraform {{\n  required_providers {{\n    frontegg = {{\n      source = \"{}\"\n    }}\n  }}\n}}\n",
+            terraform_provider_frontegg::PROVIDER_ADDRESS
         );
         for i in 0..n {
             main.push_str(&format!(

@@ -79,7 +79,7 @@ step "4/5 Terraform CLI configuration with dev_overrides (.demo/terraformrc)"
 cat >"$demo/terraformrc" <<EOF
 provider_installation {
   dev_overrides {
-    "registry.terraform.io/frontegg/frontegg" = "$demo/plugins"
+    "mirror.invalid/frontegg-mcp/frontegg" = "$demo/plugins"
   }
   direct {}
 }

@@ -46,19 +46,8 @@ cargo test --workspace "$@" 2>&1 | tee "$log"
 code=${PIPESTATUS[0]}
 set -e
 
-# One closing line for all test binaries together.
-awk '
-  /^test result:/ {
-    for (i = 1; i <= NF; i++) {
-      if ($(i) ~ /^passed;?$/)  passed  += $(i-1)
-      if ($(i) ~ /^failed;?$/)  failed  += $(i-1)
-      if ($(i) ~ /^ignored;?$/) ignored += $(i-1)
-    }
-    binaries++
-  }
-  END {
-    printf "\n==> %d test binaries and doc-test runs\n", binaries
-    printf "%d passed, %d failed, %d skipped\n", passed, failed, ignored
-  }' "$log"
+# One closing line for all test binaries together (scripts/test-summary.awk): an acceptance
+# test that skipped itself because TF_ACC is unset counts as skipped, not passed.
+awk -f scripts/test-summary.awk "$log"
 echo "==> scripts/test.sh finished in $((SECONDS - started)) s (cargo test exit code $code)"
 exit "$code"

@@ -1,9 +1,15 @@
-//! terraform-provider-frontegg: Frontegg resources for Terraform and OpenTofu.
+//! terraform-provider-frontegg: Frontegg MCP gateway integrations for Terraform.
 //!
 //! [`provider()`] is the provider that `main` serves; `provider` holds its configuration,
 //! resources and data sources.
 
 pub mod provider;
+
+/// The provider's source address. Its host name is in `.invalid`, which RFC 6761 reserves
+/// and no DNS ever resolves, so that `terraform init` installs this provider only from a
+/// mirror (or `dev_overrides`) and never mistakes it for Frontegg's own `frontegg/frontegg`
+/// on the public Registry, a different provider of the same type name.
+pub const PROVIDER_ADDRESS: &str = "mirror.invalid/frontegg-mcp/frontegg";
 
 use std::sync::Arc;
 

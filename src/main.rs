@@ -1,4 +1,4 @@
-//! terraform-provider-frontegg: the provider binary that Terraform and OpenTofu start.
+//! terraform-provider-frontegg: the provider binary that Terraform starts.
 //!
 //! Run by hand it explains itself; `--debug` serves for a debugger or a long-lived
 //! session (see `TF_REATTACH_PROVIDERS`).
@@ -24,7 +24,7 @@ fn main() -> ExitCode {
     let code = runtime.block_on(tfplugin::serve(
         terraform_provider_frontegg::provider(),
         ServeConfig {
-            provider_address: "registry.terraform.io/frontegg/frontegg",
+            provider_address: terraform_provider_frontegg::PROVIDER_ADDRESS,
             version: env!("CARGO_PKG_VERSION"),
         },
     ));

@@ -295,7 +295,7 @@ async fn start_debug(socket_dir: Option<&Path>) -> (Child, serde_json::Value) {
     }
     let reattach = reattach.expect("TF_REATTACH_PROVIDERS line");
     let json: serde_json::Value = serde_json::from_str(&reattach).unwrap();
-    let entry = json["registry.terraform.io/frontegg/frontegg"].clone();
+    let entry = json[terraform_provider_frontegg::PROVIDER_ADDRESS].clone();
     (child, entry)
 }
 

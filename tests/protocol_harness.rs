@@ -267,9 +267,9 @@ async fn a_state_from_that_loses_a_tool_fails_as_an_inconsistent_result_after_ap
         "{message}"
     );
     assert!(
-        message.contains(
-            "When applying changes to frontegg_confluence_integration.test, provider \"provider[\\\"registry.terraform.io/frontegg/frontegg\\\"]\" produced an unexpected new value: .tools: planned set element cty.StringVal("
-        ),
+        message.contains(&format!(
+            "When applying changes to frontegg_confluence_integration.test, provider \"provider[\\\"{PROVIDER_ADDRESS}\\\"]\" produced an unexpected new value: .tools: planned set element cty.StringVal("
+        )),
         "{message}"
     );
     assert!(

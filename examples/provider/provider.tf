@@ -1,7 +1,7 @@
 terraform {
   required_providers {
     frontegg = {
-      source = "frontegg/frontegg"
+      source = "mirror.invalid/frontegg-mcp/frontegg"
     }
   }
 }

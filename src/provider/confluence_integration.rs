@@ -68,7 +68,8 @@ pub(crate) const FRONTEGG_INTEGRATION_ID_DESCRIPTION: &str =
     "Id of Confluence in Frontegg's integration catalog (`fronteggIntegrationId`).";
 /// Descriptions shared with the data source.
 pub(crate) const TOOLS_DESCRIPTION: &str = "Identifiers of the Confluence tools the MCP gateway \
-     offers agents (`pages:read`, ...), as Frontegg's tool catalog names them.";
+     offers agents, as Frontegg's tool catalog names them (the `frontegg_integration_catalog` \
+     data source lists them).";
 pub(crate) const REQUESTED_SCOPES_DESCRIPTION: &str = "The OAuth scopes the MCP gateway requests \
      from Atlassian when a user connects Confluence: the union of the scopes the enabled tools \
      need, as Frontegg reports them.";

@@ -27,7 +27,7 @@ use frontegg_emulator::{Emulator, EmulatorConfig, EnvironmentConfig};
 use serde_json::Value as Json;
 
 /// The provider's source address.
-pub const PROVIDER_ADDRESS: &str = "registry.terraform.io/frontegg/frontegg";
+pub const PROVIDER_ADDRESS: &str = terraform_provider_frontegg::PROVIDER_ADDRESS;
 /// The resource under test.
 pub const RESOURCE_TYPE: &str = "frontegg_confluence_integration";
 /// Address of the resource in the scenarios' configurations.
@@ -167,11 +167,25 @@ pub fn acc_terraforms_of(test: &str, versions: &[&str]) -> Vec<Terraform> {
     found
 }
 
+/// The line an acceptance test prints when it skips itself; `scripts/test.sh` counts the
+/// tests that print it as skipped rather than passed.
+pub const SKIP_MARKER: &str = "acceptance test skipped unless env 'TF_ACC' set";
+
 /// Whether `TF_ACC` is set; prints that `test` is skipped when it is not.
+///
+/// The line goes to the process's standard error directly, past libtest's output capture
+/// (which only sees `eprintln!`), prefixed with the test binary's name so that each skipped
+/// test is named once across all binaries.
 pub fn acc_enabled(test: &str) -> bool {
     let enabled = std::env::var_os("TF_ACC").is_some_and(|v| !v.is_empty());
     if !enabled {
-        eprintln!("{test}: acceptance test skipped unless env 'TF_ACC' set");
+        use std::io::Write as _;
+        let binary = std::env::current_exe()
+            .ok()
+            .and_then(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
+            .unwrap_or_default();
+        let line = format!("{binary}::{test}: {SKIP_MARKER}\n");
+        let _ = std::io::stderr().lock().write_all(line.as_bytes());
     }
     enabled
 }
@@ -450,6 +464,12 @@ impl Scenario {
         self.dir.path().join("mirror")
     }
 
+    /// The Terraform CLI configuration of the scenario (`TF_CLI_CONFIG_FILE`), which a test
+    /// may rewrite before its first command.
+    pub fn cli_config_path(&self) -> PathBuf {
+        self.dir.path().join("cli.tfrc")
+    }
+
     /// `TF_DATA_DIR` (where `terraform init` installs providers).
     pub fn data_dir(&self) -> PathBuf {
         self.work.join(".terraform")
@@ -459,7 +479,9 @@ impl Scenario {
     /// [`Mode::FilesystemMirror`] (the environment holds the credentials), explicit with
     /// [`Mode::Reattach`].
     pub fn provider_block(&self) -> String {
-        let required = "terraform {\n  required_providers {\n    frontegg = {\n      source = \"frontegg/frontegg\"\n    }\n  }\n}\n\n";
+        let required = format!(
+            "terraform {{\n  required_providers {{\n    frontegg = {{\n      source = \"{PROVIDER_ADDRESS}\"\n    }}\n  }}\n}}\n\n"
+        );
         match self.mode {
             Mode::DevOverrides | Mode::FilesystemMirror => {
                 format!("{required}provider \"frontegg\" {{}}\n")

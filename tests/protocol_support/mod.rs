@@ -43,7 +43,7 @@ use tfvalue::{AttributePath, PathStep, Type, Value, msgpack};
 use tonic::transport::Channel;
 
 /// The provider's source address, as the harness serves it.
-pub const PROVIDER_ADDRESS: &str = "registry.terraform.io/frontegg/frontegg";
+pub use terraform_provider_frontegg::PROVIDER_ADDRESS;
 
 pub const TYPE_NAME: &str = "frontegg_confluence_integration";
 pub const ENV: &str = DEFAULT_ENVIRONMENT_ID;
@@ -379,7 +379,7 @@ impl Harness {
         let server = tfplugin::serve_debug(
             provider.clone(),
             ServeConfig {
-                provider_address: PROVIDER_ADDRESS,
+                provider_address: terraform_provider_frontegg::PROVIDER_ADDRESS,
                 version: "0.0.0-test",
             },
         )
@@ -1056,7 +1056,7 @@ impl Harness {
         let response = self
             .rpc
             .move_resource_state(pb::move_resource_state::Request {
-                source_provider_address: "registry.terraform.io/frontegg/frontegg".into(),
+                source_provider_address: terraform_provider_frontegg::PROVIDER_ADDRESS.into(),
                 source_type_name: source_type.into(),
                 source_schema_version: version,
                 source_state: Some(pb::RawState {

@@ -1,14 +1,17 @@
+# An Atlassian app that grants only read scopes. `tools` is left to the provider: every
+# catalog tool whose scopes lie inside `scopes`, so no tool that writes or deletes is enabled.
+
 variable "atlassian_client_id" {
-  type = string
+  description = "Client id of the Atlassian OAuth 2.0 (3LO) app."
+  type        = string
 }
 
 variable "atlassian_client_secret" {
-  type      = string
-  sensitive = true
+  description = "Secret of the Atlassian OAuth 2.0 (3LO) app."
+  type        = string
+  sensitive   = true
 }
 
-# An Atlassian app that grants only read scopes. `tools` is left to the provider: every
-# catalog tool whose scopes lie inside `scopes`, so no tool that writes or deletes is enabled.
 resource "frontegg_confluence_integration" "this" {
   name          = "Confluence (read only)"
   description   = "Agents may read Confluence, never change it."

@@ -1,16 +1,19 @@
+# Every GitHub tool of Frontegg's catalog that does not need the `repo` scope: agents may
+# read the organization and the user's profile, never repositories.
+
 variable "github_client_id" {
-  type = string
+  description = "Client id of your GitHub OAuth app."
+  type        = string
 }
 
 variable "github_client_secret" {
-  type      = string
-  sensitive = true
+  description = "Secret of your GitHub OAuth app."
+  type        = string
+  sensitive   = true
 }
 
 data "frontegg_integration_catalog" "this" {}
 
-# Every GitHub tool of Frontegg's catalog that does not need the `repo` scope: agents may
-# read the organization and the user's profile, never repositories.
 resource "frontegg_mcp_integration" "github" {
   app           = "github"
   client_id     = var.github_client_id

@@ -4,6 +4,18 @@
 # grant moves as it is, so state it: the scopes you had set, or, if you had left them unset,
 # the 13 recommended scopes the Confluence resource defaulted to (below). Leaving `scopes`
 # out here would make the grant unbounded, and the plan would show that change.
+
+variable "atlassian_client_id" {
+  description = "Client id of the Atlassian OAuth 2.0 (3LO) app."
+  type        = string
+}
+
+variable "atlassian_client_secret" {
+  description = "Secret of the Atlassian OAuth 2.0 (3LO) app."
+  type        = string
+  sensitive   = true
+}
+
 moved {
   from = frontegg_confluence_integration.this
   to   = frontegg_mcp_integration.confluence

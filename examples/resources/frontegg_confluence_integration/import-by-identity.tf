@@ -1,7 +1,0 @@
-# Terraform >= 1.12: import by resource identity.
-import {
-  to = frontegg_confluence_integration.this
-  identity = {
-    id = "2f6ac2d5-8a3e-4a57-9d7e-3c1f0b6e4a91"
-  }
-}
