@@ -126,6 +126,11 @@ pub trait Provider: Send + Sync + 'static {
     fn functions(&self) -> Vec<Arc<dyn Function>> {
         Vec::new()
     }
+
+    /// The action types (`action` blocks, Terraform 1.14+).
+    fn actions(&self) -> Vec<Arc<dyn crate::action::Action>> {
+        Vec::new()
+    }
 }
 
 /// The values a plan is made from. `Debug` shows no values (see [`Value`]'s `Debug`):

@@ -35,6 +35,22 @@ fn schemas_to_proto<'a, C: FromIterator<(String, pb::Schema)>>(
         .collect()
 }
 
+/// The schemas of the action types (`action_schemas`).
+pub(super) fn action_schemas<'a>(
+    actions: impl Iterator<Item = (&'a String, &'a Schema)>,
+) -> std::collections::HashMap<String, pb::ActionSchema> {
+    actions
+        .map(|(k, s)| {
+            (
+                k.clone(),
+                pb::ActionSchema {
+                    schema: Some(schema_to_proto(s)),
+                },
+            )
+        })
+        .collect()
+}
+
 pub(super) fn functions_response<'a>(
     functions: impl Iterator<Item = (&'a String, &'a Signature)>,
 ) -> pb::get_functions::Response {
@@ -100,6 +116,13 @@ impl ProviderService {
                 .functions
                 .keys()
                 .map(|k| pb::get_metadata::FunctionMetadata { name: k.clone() })
+                .collect(),
+            actions: self
+                .actions
+                .keys()
+                .map(|k| pb::get_metadata::ActionMetadata {
+                    type_name: k.clone(),
+                })
                 .collect(),
             ..Default::default()
         }

@@ -1,5 +1,5 @@
 //! RPCs for features this provider framework does not offer: generating configuration,
-//! and the ephemeral, action and state-store types (Terraform only calls those for types a
+//! and the ephemeral and state-store types (Terraform only calls those for types a
 //! provider declares, so an answer names the unknown type).
 
 use tonic::Status;
