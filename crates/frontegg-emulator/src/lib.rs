@@ -23,6 +23,10 @@
 //!   `_limit` is the page size and `_offset` the 0-based page index, and `next` is absent on the
 //!   last page.
 //!
+//! It also stands in for Atlassian's OAuth token endpoint (`POST /oauth/token`), with the
+//! 3LO apps of [`EmulatorConfig::atlassian_apps`] (by default the demo's app), so a check
+//! of an app's client id and secret runs offline.
+//!
 //! Client secrets are stored only as [`fingerprint`]s; the request log and the state file hold
 //! no secret in clear.
 //!
@@ -46,6 +50,7 @@
 mod admin;
 mod answer_shape;
 mod api;
+mod atlassian;
 mod auth;
 mod catalog;
 mod config;
@@ -61,8 +66,9 @@ mod validation;
 use sha2::{Digest, Sha256};
 
 pub use config::{
-    AccountConfig, DEFAULT_CLIENT_ID, DEFAULT_ENVIRONMENT_ID, DEFAULT_SECRET,
-    DEFAULT_TOKEN_TTL_SECS, EmulatorConfig, EnvironmentConfig,
+    AccountConfig, AtlassianAppConfig, DEFAULT_ATLASSIAN_CLIENT_ID, DEFAULT_ATLASSIAN_SECRET,
+    DEFAULT_CLIENT_ID, DEFAULT_ENVIRONMENT_ID, DEFAULT_SECRET, DEFAULT_TOKEN_TTL_SECS,
+    EmulatorConfig, EnvironmentConfig,
 };
 pub use faults::{Fault, FaultAction};
 pub use rate_limit::RateLimit;
