@@ -194,6 +194,47 @@ async fn actions(tf: &Terraform) {
     s.finish().await;
 }
 
+/// The documented example applies: its app is checked, then the integration created.
+async fn example(tf: &Terraform) {
+    const EXAMPLE: &str = "examples/actions/frontegg_atlassian_app_check/action.tf";
+    const EXAMPLE_CLIENT_ID: &str = "Zx4kQ9bW2mT7rY1pL8vN3cH6dF0sJ5aG";
+    let cfg = EmulatorConfig {
+        atlassian_apps: vec![AtlassianAppConfig {
+            client_id: EXAMPLE_CLIENT_ID.to_string(),
+            secret: APP_SECRET.to_string(),
+        }],
+        ..emulator_config()
+    };
+    let mut s = Scenario::start_with(tf, Mode::DevOverrides, cfg).await;
+    s.secret(APP_SECRET);
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(EXAMPLE);
+    s.write_main(&std::fs::read_to_string(path).expect(EXAMPLE));
+    let url = s.emulator.base_url();
+    let env = [
+        ("TF_VAR_atlassian_client_secret", APP_SECRET),
+        ("FRONTEGG_ATLASSIAN_URL", url.as_str()),
+    ];
+    s.terraform_env(
+        &["apply", "-auto-approve", "-input=false", "-no-color"],
+        &env,
+    )
+    .await
+    .expect_code(0)
+    .expect_output("Atlassian accepted the client id and secret")
+    .expect_output("Actions: 1 invoked");
+    assert_eq!(
+        s.only_integration()["oauthConfigurations"]["clientId"],
+        EXAMPLE_CLIENT_ID
+    );
+    s.terraform_env(
+        &["plan", "-detailed-exitcode", "-input=false", "-no-color"],
+        &env,
+    )
+    .await
+    .expect_code(0);
+    s.finish().await;
+}
+
 /// Terraform before 1.14: its own error on the `action` block, nothing from the provider.
 async fn no_actions(tf: &Terraform) {
     let mut s = Scenario::start_with(tf, Mode::DevOverrides, config()).await;
@@ -220,6 +261,7 @@ async fn the_atlassian_app_check_guards_the_integration() {
         eprintln!("actions: Terraform {}", tf.version);
         if supports_actions(&tf) {
             actions(&tf).await;
+            example(&tf).await;
         } else {
             no_actions(&tf).await;
         }

@@ -26,8 +26,9 @@ const IMPORT_BLOCK_LINK: &str = "https://developer.hashicorp.com/terraform/langu
 const IMPORT_COMMAND_LINK: &str = "https://developer.hashicorp.com/terraform/cli/commands/import";
 const EXAMPLE_MARKER: &str = "<!-- example: ";
 /// The example folders of the Registry layout: every file in them belongs in the docs.
-const DOCUMENTED_EXAMPLES: [&str; 5] = [
+const DOCUMENTED_EXAMPLES: [&str; 6] = [
     "examples/provider",
+    "examples/actions",
     "examples/resources",
     "examples/data-sources",
     "examples/list-resources",
@@ -41,6 +42,7 @@ enum Kind {
     DataSource,
     ListResource,
     Function,
+    Action,
 }
 
 struct Page {
@@ -61,6 +63,7 @@ impl Page {
             Kind::DataSource => format!("examples/data-sources/{}", self.name),
             Kind::ListResource => format!("examples/list-resources/{}", self.name),
             Kind::Function => format!("examples/functions/{}", self.name),
+            Kind::Action => format!("examples/actions/{}", self.name),
         }
     }
 
@@ -79,6 +82,7 @@ impl Page {
             Kind::DataSource => &["data-source.tf"],
             Kind::ListResource => &["list-resource.tfquery.hcl"],
             Kind::Function => &["function.tf"],
+            Kind::Action => &["action.tf"],
         };
         names.iter().map(|n| format!("{dir}/{n}")).collect()
     }
@@ -113,6 +117,14 @@ fn pages() -> Vec<Page> {
         .into_iter()
         .find(|l| l.type_name() == "frontegg_confluence_integration")
         .expect("list resource registered");
+    let action_named = |name: &str| {
+        provider
+            .actions()
+            .into_iter()
+            .find(|a| a.type_name() == name)
+            .expect("action registered")
+    };
+    let app_check = action_named("frontegg_atlassian_app_check");
     vec![
         Page {
             path: "docs/index.md",
@@ -154,6 +166,13 @@ fn pages() -> Vec<Page> {
             kind: Kind::ListResource,
             name: "frontegg_confluence_integration",
             schema: list_resource.schema(),
+            identity: None,
+        },
+        Page {
+            path: "docs/actions/atlassian_app_check.md",
+            kind: Kind::Action,
+            name: "frontegg_atlassian_app_check",
+            schema: app_check.schema(),
             identity: None,
         },
     ]
