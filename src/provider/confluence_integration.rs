@@ -16,6 +16,7 @@ use tfvalue::{AttributePath, Type, Value};
 
 use super::integration::{self, Integration, Vendor};
 use super::mcp_integration::{self, McpIntegrationModel};
+use super::tools::{ToolCatalog, ToolScopes};
 use super::{Api, scopes};
 
 pub(crate) const TYPE_NAME: &str = "frontegg_confluence_integration";
@@ -261,6 +262,35 @@ impl TypedResource for ConfluenceIntegration {
     ) -> Option<Integration> {
         let client = Api::client(ctx, diags)?;
         integration::import(&client, ctx.cancelled(), id.trim(), &vendor(), diags).await
+    }
+
+    /// What a user would write: no empty `agent_ids` (unset leaves assignments as they
+    /// are), no `tools` when they are the catalog's tools inside `scopes` (what the plan
+    /// takes when `tools` is unset).
+    async fn generate_config(
+        &self,
+        ctx: &Context,
+        state: &Integration,
+        mut config: Value,
+    ) -> Value {
+        if state.agent_ids.get().is_some_and(|a| a.is_empty()) {
+            config.set_attr(AGENT_IDS, Value::Null);
+        }
+        if let (Some(tools), Some(granted)) = (state.tools.get(), state.scopes.get()) {
+            let mut diags = Diagnostics::new();
+            if let Some(client) = Api::client(ctx, &mut diags)
+                && let Some(entry) =
+                    integration::catalog_entry(&client, &vendor(), ctx.cancelled(), &mut diags)
+                        .await
+                && let Some(mut catalog) = ToolCatalog::of(&entry)
+            {
+                catalog.fill_in_scopes(state.tool_scopes.get().unwrap_or(&ToolScopes::new()));
+                if catalog.fitting(granted).as_ref() == Some(tools) {
+                    config.set_attr(TOOLS, Value::Null);
+                }
+            }
+        }
+        config
     }
 
     fn identity(&self, state: &Integration) -> Option<Value> {

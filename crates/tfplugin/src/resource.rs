@@ -234,6 +234,15 @@ pub trait Resource: Send + Sync + 'static {
         Value::Null
     }
 
+    /// The last word on the configuration generated for `state` (`GenerateResourceConfig`:
+    /// `terraform query -generate-config-out`, `plan -generate-config-out`): `config` is
+    /// `state` without computed-only attributes, values equal to their default, and
+    /// sensitive or write-only values; a resource may also drop values its plan would
+    /// derive the same. The provider is configured.
+    async fn generate_config(&self, _ctx: &Context, _state: &Value, config: Value) -> Value {
+        config
+    }
+
     /// Problems of the resource's typed model against its schema (see
     /// [`crate::model::check`]); the server refuses to start with any.
     fn check_model(&self) -> Result<(), Vec<String>> {

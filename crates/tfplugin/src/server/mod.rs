@@ -11,6 +11,7 @@ mod call_function;
 mod configure;
 mod convert;
 mod data_source;
+mod generate_config;
 mod guard;
 mod identity;
 mod import;
@@ -509,7 +510,7 @@ impl ProviderRpc for ProviderService {
         &self,
         req: Request<pb::generate_resource_config::Request>,
     ) -> RpcResult<pb::generate_resource_config::Response> {
-        ok(unsupported::generate_resource_config(req.into_inner()))
+        ok(self.generate_resource_config(req.into_inner()).await)
     }
 
     async fn validate_ephemeral_resource_config(

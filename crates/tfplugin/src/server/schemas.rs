@@ -76,13 +76,14 @@ pub(super) fn identity_schemas_response<'a>(
 /// `get_provider_schema_optional`: every RPC is answered from what `new` prepared, so
 /// Terraform (1.6+) may reuse the schema of one provider process for the others of the
 /// same provider instead of asking each (the feature `without-schema-cache` turns it off,
-/// for the benchmark of what it saves).
+/// for the benchmark of what it saves). `generate_resource_config`: every resource's
+/// configuration is generated from its state by the schema's rules.
 fn server_capabilities() -> pb::ServerCapabilities {
     pb::ServerCapabilities {
         plan_destroy: true,
         get_provider_schema_optional: !cfg!(feature = "without-schema-cache"),
         move_resource_state: true,
-        generate_resource_config: false,
+        generate_resource_config: true,
     }
 }
 
