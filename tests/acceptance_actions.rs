@@ -3,8 +3,9 @@
 //! stops the apply on a wrong secret with nothing sent to Frontegg; the right pair passes
 //! and the create goes on; `-invoke` reports success in its progress output; an odd or
 //! unreachable endpoint is a warning, never a success; no secret appears in any output at
-//! `TF_LOG=trace`. Terraform 1.8 and 1.0.3 reject the `action` block with their own
-//! error. Runs only with `TF_ACC`.
+//! `TF_LOG=trace`. Terraform 1.13 accepts `action` blocks and triggers but never runs
+//! them (a wrong secret goes through: the docs say to require 1.14); 1.8 and 1.0.3 reject
+//! the `action` block with their own error. Runs only with `TF_ACC`.
 
 mod common;
 
@@ -15,7 +16,7 @@ const APP_CLIENT_ID: &str = "acc-atlassian-app-7c41";
 const APP_SECRET: &str = "ATOA-acc-app-secret-91f2d07e";
 const WRONG_SECRET: &str = "ATOA-acc-wrong-secret-5a0c3b";
 const ACTION: &str = "action.frontegg_atlassian_app_check.this";
-const VERSIONS: &[&str] = &["1.15.5", "1.14.9", "1.8.4", "1.0.3"];
+const VERSIONS: &[&str] = &["1.15.5", "1.14.9", "1.13.5", "1.8.4", "1.0.3"];
 
 fn supports_actions(tf: &Terraform) -> bool {
     tf.at_least(1, 14)
@@ -235,7 +236,30 @@ async fn example(tf: &Terraform) {
     s.finish().await;
 }
 
-/// Terraform before 1.14: its own error on the `action` block, nothing from the provider.
+/// Terraform 1.13 parses `action` blocks and `action_trigger` but never runs them: the
+/// create goes on with a wrong secret, and the provider is never asked.
+async fn actions_ignored(tf: &Terraform) {
+    let mut s = Scenario::start_with(tf, Mode::DevOverrides, config()).await;
+    s.secret(APP_SECRET);
+    s.secret(WRONG_SECRET);
+    let url = s.emulator.base_url();
+    s.write_file("main.tf", &main_tf(&url));
+    let apply = ["apply", "-auto-approve", "-input=false", "-no-color"];
+    run(&mut s, &apply, WRONG_SECRET, false)
+        .await
+        .expect_code(0);
+    assert_eq!(s.integrations().len(), 1);
+    assert_eq!(token_checks(&s), 0);
+    let mut invoke = apply.to_vec();
+    invoke.push("-invoke=action.frontegg_atlassian_app_check.this");
+    run(&mut s, &invoke, APP_SECRET, false)
+        .await
+        .expect_code(1)
+        .expect_message("flag provided but not defined: -invoke");
+    s.finish().await;
+}
+
+/// Terraform before 1.13: its own error on the `action` block, nothing from the provider.
 async fn no_actions(tf: &Terraform) {
     let mut s = Scenario::start_with(tf, Mode::DevOverrides, config()).await;
     s.secret(APP_SECRET);
@@ -262,6 +286,8 @@ async fn the_atlassian_app_check_guards_the_integration() {
         if supports_actions(&tf) {
             actions(&tf).await;
             example(&tf).await;
+        } else if tf.at_least(1, 13) {
+            actions_ignored(&tf).await;
         } else {
             no_actions(&tf).await;
         }

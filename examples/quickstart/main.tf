@@ -7,6 +7,9 @@
 # credentials as variables.
 
 terraform {
+  # The Atlassian app check below is an action: Terraform 1.13 would ignore it.
+  required_version = ">= 1.14"
+
   required_providers {
     frontegg = {
       source = "frontegg/frontegg"
