@@ -211,3 +211,35 @@ async fn read_error(mut response: reqwest::Response) -> Option<String> {
             .all(|b| b.is_ascii_alphanumeric() || b == b'_');
     plain.then_some(error)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_endpoint_is_https_or_loopback_http() {
+        assert_eq!(
+            validate_atlassian_url("https://auth.atlassian.com/").unwrap(),
+            "https://auth.atlassian.com"
+        );
+        assert_eq!(
+            validate_atlassian_url(" http://127.0.0.1:8080 ").unwrap(),
+            "http://127.0.0.1:8080"
+        );
+        assert!(validate_atlassian_url("http://[::1]:9").is_ok());
+        for bad in [
+            "http://auth.example.com",
+            "ftp://auth.atlassian.com",
+            "https://user:pw@auth.atlassian.com",
+            "https://auth.atlassian.com/?x=1",
+            "auth.atlassian.com",
+            "",
+        ] {
+            assert!(validate_atlassian_url(bad).is_err(), "{bad}");
+        }
+        let err = validate_atlassian_url("https://user:hunter2@auth.atlassian.com")
+            .unwrap_err()
+            .to_string();
+        assert!(!err.contains("hunter2"), "{err}");
+    }
+}
