@@ -246,7 +246,13 @@ impl Provider for FronteggProvider {
                      environment variable.",
                 ),
                 Attribute::new("atlassian_url", Type::String).optional().description(
-                    "Base URL of Atlassian's authorization server, where the                      `frontegg_atlassian_app_check` action checks an app's client id and secret                      (`POST <atlassian_url>/oauth/token`): for Atlassian Government Cloud or a                      test stand-in. Must be `https://`, except for loopback hosts. Defaults to                      the `FRONTEGG_ATLASSIAN_URL` environment variable, then                      `https://auth.atlassian.com`. The provider sends an app's secret nowhere                      else.",
+                    "Base URL of Atlassian's authorization server, where the \
+                     `frontegg_atlassian_app_check` action checks an app's client id and secret \
+                     (`POST <atlassian_url>/oauth/token`): for Atlassian Government Cloud or a \
+                     test stand-in. Must be `https://`, except for loopback hosts. Defaults to \
+                     the `FRONTEGG_ATLASSIAN_URL` environment variable, then \
+                     `https://auth.atlassian.com`. The provider sends an app's secret nowhere \
+                     else.",
                 ),
             ])
             .description("Manages Frontegg's MCP gateway integrations."),
