@@ -8,8 +8,11 @@
 #      data in .demo/emulator-state.json
 #   4. writes a Terraform CLI configuration whose dev_overrides point Terraform at the
 #      freshly built provider (no `terraform init`, nothing downloaded)
-#   5. runs `terraform apply` on examples/quickstart (in a copy under .demo/quickstart),
-#      then `terraform plan`, which must report "No changes"
+#   5. runs `terraform apply` on examples/quickstart (in a copy under .demo/quickstart):
+#      the action frontegg_atlassian_app_check checks the Atlassian app's client id and
+#      secret with the emulator's stand-in of Atlassian's token endpoint before the
+#      integration is created; then `terraform plan`, which must report "No changes", and
+#      `terraform apply -invoke=...`, which runs the check on demand and must report success
 #   6. stops the emulator (also on Ctrl-C or failure)
 #
 # Everything it writes stays in the git-ignored .tools/, target/ and .demo/ folders.
@@ -92,8 +95,10 @@ export CHECKPOINT_DISABLE=1
 export FRONTEGG_BASE_URL="$url"
 export FRONTEGG_CLIENT_ID=demo-client-id
 export FRONTEGG_SECRET=demo-secret
+# The emulator also stands in for Atlassian's token endpoint, with the demo's app.
+export FRONTEGG_ATLASSIAN_URL="$url"
 
-step "5/5 terraform apply, then terraform plan (examples/quickstart)"
+step "5/5 terraform apply, terraform plan, the Atlassian app check on demand (examples/quickstart)"
 echo "(Terraform warns that development overrides are in effect: that is the local build.)"
 echo
 echo "\$ terraform apply -auto-approve"
@@ -108,6 +113,14 @@ plan_code=${PIPESTATUS[0]}
 set -e
 [[ $plan_code -eq 0 ]] || die "terraform plan exited $plan_code: it should have found nothing to change"
 grep -q "No changes" "$plan_out" || die "terraform plan did not report \"No changes\""
+echo
+echo "\$ terraform apply -auto-approve -invoke=action.frontegg_atlassian_app_check.this"
+invoke_out="$demo/invoke.out"
+"$terraform" -chdir="$demo/quickstart" apply -auto-approve -input=false "${color[@]}" \
+  -invoke=action.frontegg_atlassian_app_check.this | tee "$invoke_out"
+grep -q "Atlassian accepted the client id and secret" "$invoke_out" ||
+  die "the Atlassian app check did not report success"
 
 printf '\n%sDone:%s the Confluence integration exists in the emulator as examples/quickstart describes it,\n' "$bold" "$reset"
-echo "and a second plan finds no changes. Terraform state: .demo/quickstart/terraform.tfstate."
+echo "a second plan finds no changes, and the Atlassian app check passes on demand."
+echo "Terraform state: .demo/quickstart/terraform.tfstate."

@@ -13,6 +13,7 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use common::{Mode, Scenario, Terraform};
+use frontegg_emulator::{AtlassianAppConfig, EmulatorConfig};
 use serde_json::json;
 
 const SECRET: &str = "atl-secret-examples-5d21c8";
@@ -109,6 +110,9 @@ fn needs_newer(config: &str, folder: &str, tf: &Terraform) -> Option<&'static st
     }
     if folder.starts_with("examples/list-resources") && !tf.supports_query() {
         return Some("terraform query (1.14)");
+    }
+    if config.contains("action \"") && !tf.at_least(1, 14) {
+        return Some("actions (1.14)");
     }
     None
 }
@@ -281,7 +285,23 @@ fn check_outputs(folder: &str, outputs: &serde_json::Value) {
 }
 
 async fn examples(tf: &Terraform) {
-    let mut s = Scenario::start(tf, Mode::DevOverrides).await;
+    // The Atlassian app check of the examples asks the emulator's stand-in of Atlassian's
+    // token endpoint, which knows the apps the examples name with the examples' secret.
+    let apps = [
+        "atlassian-client-examples",
+        "Zx4kQ9bW2mT7rY1pL8vN3cH6dF0sJ5aG",
+    ]
+    .map(|client_id| AtlassianAppConfig {
+        client_id: client_id.to_string(),
+        secret: SECRET.to_string(),
+    });
+    let cfg = EmulatorConfig {
+        atlassian_apps: apps.to_vec(),
+        ..common::emulator_config()
+    };
+    let mut s = Scenario::start_with(tf, Mode::DevOverrides, cfg).await;
+    let atlassian = s.emulator.base_url();
+    s.set_env("FRONTEGG_ATLASSIAN_URL", &atlassian);
     s.secret(SECRET);
     let mut written = Vec::new();
     let folders = example_folders();

@@ -2,7 +2,9 @@
 //! Terraform (1.0.3 and 1.8 to 1.15, see `scripts/install-terraform.sh`): create, empty
 //! plans, a change, drift, import (by identity from 1.12, with an import block from 1.5,
 //! else the `import` command) and destroy; write-only secrets from 1.11, the identity in
-//! the state from 1.12, the provider function from 1.8 and `terraform query` from 1.14.
+//! the state from 1.12, the provider function from 1.8, and `terraform query` and the
+//! action `frontegg_atlassian_app_check` (`apply -invoke`) from 1.14 (1.13 parses
+//! `action` blocks but ignores them).
 //! Where a version lacks a feature, Terraform's own error (or the provider's, for
 //! write-only) must say so.
 //!
@@ -15,8 +17,8 @@ mod common;
 use std::io::Write as _;
 use std::time::Instant;
 
-use common::{ADDR, ENV_ID, MATRIX_VERSIONS, Mode, Scenario, Terraform};
-use frontegg_emulator::fingerprint;
+use common::{ADDR, ENV_ID, MATRIX_VERSIONS, Mode, Scenario, Terraform, emulator_config};
+use frontegg_emulator::{AtlassianAppConfig, EmulatorConfig, fingerprint};
 use serde_json::json;
 
 const CLIENT_ID: &str = "atl-matrix-client-id";
@@ -72,7 +74,15 @@ async fn expect_update(s: &mut Scenario) {
 /// The compact lifecycle on `tf`; returns what it checked, in order.
 async fn compact_lifecycle(tf: Terraform) -> Vec<&'static str> {
     let mut checked = Vec::new();
-    let mut s = Scenario::start(&tf, Mode::DevOverrides).await;
+    // The emulator's stand-in of Atlassian's token endpoint knows the app.
+    let cfg = EmulatorConfig {
+        atlassian_apps: vec![AtlassianAppConfig {
+            client_id: CLIENT_ID.to_string(),
+            secret: SECRET.to_string(),
+        }],
+        ..emulator_config()
+    };
+    let mut s = Scenario::start_with(&tf, Mode::DevOverrides, cfg).await;
     s.secret(SECRET);
     s.secret(SECRET_WO);
 
@@ -194,6 +204,42 @@ async fn compact_lifecycle(tf: Terraform) -> Vec<&'static str> {
         checked.push("query refused by Terraform");
     }
     s.remove_file("all.tfquery.hcl");
+
+    // The Atlassian app check on demand (1.14+); older versions refuse the `action` block.
+    s.write_file(
+        "action.tf",
+        &format!(
+            "action \"frontegg_atlassian_app_check\" \"matrix\" {{\n  config {{\n    client_id     = \"{CLIENT_ID}\"\n    client_secret = \"{SECRET}\"\n  }}\n}}\n"
+        ),
+    );
+    let url = s.emulator.base_url();
+    let env = [("FRONTEGG_ATLASSIAN_URL", url.as_str())];
+    if tf.at_least(1, 14) {
+        let invoke = "-invoke=action.frontegg_atlassian_app_check.matrix";
+        s.terraform_env(&["apply", "-auto-approve", "-no-color", invoke], &env)
+            .await
+            .expect_code(0)
+            .expect_output("Atlassian accepted the client id and secret");
+        checked.push("action");
+    } else if tf.at_least(1, 13) {
+        // 1.13 parses `action` blocks but never runs them, and has no -invoke.
+        let run = s.terraform_env(&["validate", "-no-color"], &env).await;
+        run.expect_code(0);
+        let invoke = "-invoke=action.frontegg_atlassian_app_check.matrix";
+        let run = s
+            .terraform_env(&["apply", "-auto-approve", "-no-color", invoke], &env)
+            .await;
+        run.expect_code(1)
+            .expect_message("flag provided but not defined: -invoke");
+        checked.push("action ignored by Terraform");
+    } else {
+        // Terraform's own error (the provider is never asked).
+        let run = s.terraform_env(&["validate", "-no-color"], &env).await;
+        run.expect_code(1)
+            .expect_message("Blocks of type \"action\" are not expected here.");
+        checked.push("action refused by Terraform");
+    }
+    s.remove_file("action.tf");
 
     // Destroy leaves the emulator empty.
     s.destroy().await;

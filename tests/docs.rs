@@ -40,6 +40,7 @@ enum Kind {
     DataSource,
     ListResource,
     Function,
+    Action,
 }
 
 struct Page {
@@ -60,6 +61,7 @@ impl Page {
             Kind::DataSource => format!("examples/data-sources/{}", self.name),
             Kind::ListResource => format!("examples/list-resources/{}", self.name),
             Kind::Function => format!("examples/functions/{}", self.name),
+            Kind::Action => format!("examples/actions/{}", self.name),
         }
     }
 
@@ -75,6 +77,7 @@ impl Page {
             Kind::DataSource => &["data-source.tf"],
             Kind::ListResource => &["list-resource.tfquery.hcl"],
             Kind::Function => &["function.tf"],
+            Kind::Action => &["action.tf"],
         };
         names.iter().map(|n| format!("{dir}/{n}")).collect()
     }
@@ -109,6 +112,14 @@ fn pages() -> Vec<Page> {
         .into_iter()
         .find(|l| l.type_name() == "frontegg_confluence_integration")
         .expect("list resource registered");
+    let action_named = |name: &str| {
+        provider
+            .actions()
+            .into_iter()
+            .find(|a| a.type_name() == name)
+            .expect("action registered")
+    };
+    let app_check = action_named("frontegg_atlassian_app_check");
     vec![
         Page {
             path: "docs/index.md",
@@ -150,6 +161,13 @@ fn pages() -> Vec<Page> {
             kind: Kind::ListResource,
             name: "frontegg_confluence_integration",
             schema: list_resource.schema(),
+            identity: None,
+        },
+        Page {
+            path: "docs/actions/atlassian_app_check.md",
+            kind: Kind::Action,
+            name: "frontegg_atlassian_app_check",
+            schema: app_check.schema(),
             identity: None,
         },
     ]
@@ -976,6 +994,7 @@ const INDIRECT_SUMMARIES: &[(&str, &str, &[&str])] = &[
         &[
             "{title} integration created but not identified",
             "{title} integration already exists",
+            "{title} integration already exists with these settings",
             "Cannot assign agents to the {title} integration",
             "Cannot unassign agents from the {title} integration",
         ],
@@ -985,7 +1004,6 @@ const INDIRECT_SUMMARIES: &[(&str, &str, &[&str])] = &[
         "finding.summary",
         &[],
     ),
-    ("src/provider/mcp_integration.rs", "finding.summary", &[]),
 ];
 
 /// The Rust files under `dir`, as paths relative to `root`.

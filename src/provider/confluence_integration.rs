@@ -16,6 +16,7 @@ use tfvalue::{AttributePath, Type, Value};
 
 use super::integration::{self, Integration, Vendor};
 use super::mcp_integration::{self, McpIntegrationModel};
+use super::tools::ToolCatalog;
 use super::{Api, scopes};
 
 pub(crate) const TYPE_NAME: &str = "frontegg_confluence_integration";
@@ -264,6 +265,36 @@ impl TypedResource for ConfluenceIntegration {
         integration::import(ctx, &client, id.trim(), &vendor(), diags).await
     }
 
+    /// What a user would write: no empty `agent_ids` (unset leaves assignments as they
+    /// are), no `tools` when they are the catalog's tools inside `scopes` (what the plan
+    /// takes when `tools` is unset).
+    async fn generate_config(
+        &self,
+        ctx: &Context,
+        state: &Integration,
+        mut config: Value,
+    ) -> Value {
+        if state.agent_ids.get().is_some_and(|a| a.is_empty()) {
+            config.set_attr(AGENT_IDS, Value::Null);
+        }
+        if let (Some(tools), Some(granted)) = (state.tools.get(), state.scopes.get()) {
+            let mut diags = Diagnostics::new();
+            if let Some(client) = Api::client(ctx, &mut diags)
+                && let Some(entry) =
+                    integration::catalog_entry(&client, &vendor(), ctx.cancelled(), &mut diags)
+                        .await
+                && let Some(catalog) = ToolCatalog::of(&entry)
+            {
+                let reported = state.tool_scopes.get().cloned().unwrap_or_default();
+                let catalog = catalog.with_reported(&reported, &Default::default());
+                if catalog.fitting(granted).as_ref() == Some(tools) {
+                    config.set_attr(TOOLS, Value::Null);
+                }
+            }
+        }
+        config
+    }
+
     fn identity(&self, state: &Integration) -> Option<Value> {
         integration::identity(state)
     }
@@ -305,19 +336,21 @@ impl TypedResource for ConfluenceIntegration {
 
 fn validate_scopes(config: &Integration, diags: &mut Diagnostics) {
     if let Some(granted) = config.scopes.get() {
-        check_scopes(granted, scopes::Unset::Recommended, diags);
+        let known: Vec<&str> = granted.iter().map(String::as_str).collect();
+        check_scopes(&known, false, scopes::Unset::Recommended, diags);
     }
 }
 
-/// Checks configured Confluence `scopes` (known elements only) at the attribute's path; `unset`
-/// says what leaving the attribute out means in the resource at hand.
+/// Checks configured Confluence `scopes` (`known`: the elements known so far; `has_unknown`:
+/// some are not) at the attribute's path; `unset` says what leaving the attribute out means
+/// where it is checked.
 pub(crate) fn check_scopes(
-    granted: &std::collections::BTreeSet<String>,
+    known: &[&str],
+    has_unknown: bool,
     unset: scopes::Unset,
     diags: &mut Diagnostics,
 ) {
-    let known: Vec<&str> = granted.iter().map(String::as_str).collect();
-    for finding in scopes::check_set(&known, false, unset) {
+    for finding in scopes::check_set(known, has_unknown, unset) {
         let path = AttributePath::attr(SCOPES);
         match finding.severity {
             scopes::Severity::Error => diags.error_at(path, finding.summary, finding.detail),

@@ -338,7 +338,8 @@ impl TypedResource for McpIntegration {
         if config.app.known().map(String::as_str) == Some(confluence_integration::CATALOG_PROVIDER)
             && let Some(granted) = config.scopes.get()
         {
-            confluence_integration::check_scopes(granted, scopes::Unset::Unbounded, diags);
+            let known: Vec<&str> = granted.iter().map(String::as_str).collect();
+            confluence_integration::check_scopes(&known, false, scopes::Unset::Unbounded, diags);
         }
     }
 

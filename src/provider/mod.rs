@@ -1,10 +1,11 @@
 //! The Frontegg provider: its configuration, and the resources, data sources, list
-//! resources and functions it serves.
+//! resources, functions and actions it serves.
 //!
 //! Configuring builds a [`frontegg_client::Client`] without calling Frontegg; the first API
 //! call signs in. When a setting is not known until apply, resources get
 //! [`Api::Deferred`] and raise an error only when they actually need Frontegg.
 
+mod atlassian_app_check;
 mod confluence_integration;
 mod confluence_integration_data_source;
 mod confluence_integration_list_resource;
@@ -20,13 +21,15 @@ use std::any::Any;
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use frontegg_client::{Client, ClientConfig, Region, Secret};
+use frontegg_client::atlassian::{AtlassianCheck, DEFAULT_ATLASSIAN_URL, validate_atlassian_url};
+use frontegg_client::{Client, ClientConfig, ProxyEnv, Region, Secret};
 use tfplugin::diag::Diagnostics;
 use tfplugin::model::{Typed, TypedData};
 use tfplugin::schema::{Attribute, Block, Schema};
-use tfplugin::{Context, DataSource, Function, ListResource, Provider, Resource};
+use tfplugin::{Action, Context, DataSource, Function, ListResource, Provider, Resource};
 use tfvalue::{AttributePath, Type, Value};
 
+pub use atlassian_app_check::AtlassianAppCheck;
 pub use confluence_integration::ConfluenceIntegration;
 pub use confluence_integration_data_source::ConfluenceIntegrationDataSource;
 pub use confluence_integration_list_resource::ConfluenceIntegrationList;
@@ -60,6 +63,10 @@ const BASE_URL: Setting = Setting {
 const ENVIRONMENT_ID: Setting = Setting {
     attribute: "environment_id",
     env: &["FRONTEGG_ENVIRONMENT_ID"],
+};
+const ATLASSIAN_URL: Setting = Setting {
+    attribute: "atlassian_url",
+    env: &["FRONTEGG_ATLASSIAN_URL"],
 };
 
 /// The value of a [`Setting`] after configuration and environment.
@@ -108,6 +115,33 @@ impl Setting {
     }
 }
 
+/// What [`Provider::configure`] gives resources, data sources and actions.
+pub(crate) struct ProviderData {
+    api: Api,
+    atlassian: Atlassian,
+}
+
+/// The Atlassian authorization server the actions check apps against.
+pub(crate) enum Atlassian {
+    Configured(AtlassianCheck),
+    /// `atlassian_url` is not known until apply.
+    Deferred,
+}
+
+impl Atlassian {
+    /// The configured Atlassian endpoint; `None` at plan time when it is not known yet,
+    /// or before the provider is configured.
+    pub(crate) fn check(ctx: &Context) -> Option<AtlassianCheck> {
+        match ctx.provider_data::<ProviderData>().as_deref() {
+            Some(ProviderData {
+                atlassian: Atlassian::Configured(check),
+                ..
+            }) => Some(check.clone()),
+            _ => None,
+        }
+    }
+}
+
 /// What resources and data sources get from [`Provider::configure`].
 pub(crate) enum Api {
     Configured(Client),
@@ -120,7 +154,11 @@ pub(crate) enum Api {
 impl Api {
     /// The Frontegg client, or an error diagnostic saying why there is none.
     pub(crate) fn client(ctx: &Context, diags: &mut Diagnostics) -> Option<Client> {
-        match ctx.provider_data::<Api>().as_deref() {
+        match ctx
+            .provider_data::<ProviderData>()
+            .as_deref()
+            .map(|d| &d.api)
+        {
             Some(Api::Configured(client)) => Some(client.clone()),
             Some(Api::Deferred { unknown }) => {
                 diags.error(
@@ -152,7 +190,9 @@ impl Api {
     /// True when the provider settings are not known yet (plan time).
     pub(crate) fn is_deferred(ctx: &Context) -> bool {
         matches!(
-            ctx.provider_data::<Api>().as_deref(),
+            ctx.provider_data::<ProviderData>()
+                .as_deref()
+                .map(|d| &d.api),
             Some(Api::Deferred { .. })
         )
     }
@@ -206,6 +246,15 @@ impl Provider for FronteggProvider {
                      covers several environments. Defaults to the `FRONTEGG_ENVIRONMENT_ID` \
                      environment variable.",
                 ),
+                Attribute::new("atlassian_url", Type::String).optional().description(
+                    "Base URL of Atlassian's authorization server, where the \
+                     `frontegg_atlassian_app_check` action checks an app's client id and secret \
+                     (`POST <atlassian_url>/oauth/token`): for Atlassian Government Cloud or a \
+                     test stand-in. Must be `https://`, except for loopback hosts. Defaults to \
+                     the `FRONTEGG_ATLASSIAN_URL` environment variable, then \
+                     `https://auth.atlassian.com`. The provider sends an app's secret nowhere \
+                     else.",
+                ),
             ])
             .description("Manages Frontegg's MCP gateway integrations."),
         )
@@ -214,6 +263,15 @@ impl Provider for FronteggProvider {
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
         if let Some(region) = config.attr(REGION.attribute).as_str() {
             check_region(region, diags);
+        }
+        if let Some(url) = config.attr(ATLASSIAN_URL.attribute).as_str()
+            && let Err(e) = validate_atlassian_url(url)
+        {
+            diags.error_at(
+                ATLASSIAN_URL.path(),
+                "Invalid `atlassian_url`",
+                e.to_string(),
+            );
         }
         for setting in [&CLIENT_ID, &SECRET] {
             if config.attr(setting.attribute).as_str().map(str::trim) == Some("") {
@@ -232,6 +290,7 @@ impl Provider for FronteggProvider {
         config: &Value,
         diags: &mut Diagnostics,
     ) -> Option<Arc<dyn Any + Send + Sync>> {
+        let atlassian = configure_atlassian(config, self.version, diags)?;
         let settings = [&CLIENT_ID, &SECRET, &REGION, &BASE_URL, &ENVIRONMENT_ID];
         let [client_id, secret, region, base_url, environment_id] =
             settings.map(|s| s.resolve(config));
@@ -262,7 +321,8 @@ impl Provider for FronteggProvider {
             .collect();
         if !unknown.is_empty() {
             log::debug!("provider settings not known yet: {unknown:?}; deferring Frontegg calls");
-            return Some(Arc::new(Api::Deferred { unknown }));
+            let api = Api::Deferred { unknown };
+            return Some(Arc::new(ProviderData { api, atlassian }));
         }
 
         let (Resolved::Known(client_id), Resolved::Known(secret)) = (client_id, secret) else {
@@ -286,7 +346,10 @@ impl Provider for FronteggProvider {
         }
         client_config = client_config.with_version(self.version);
         match Client::new(client_config) {
-            Ok(client) => Some(Arc::new(Api::Configured(client))),
+            Ok(client) => Some(Arc::new(ProviderData {
+                api: Api::Configured(client),
+                atlassian,
+            })),
             Err(e) => {
                 diags.error("Cannot configure the Frontegg client", e.to_string());
                 None
@@ -314,6 +377,35 @@ impl Provider for FronteggProvider {
 
     fn functions(&self) -> Vec<Arc<dyn Function>> {
         vec![Arc::new(IntegrationCallbackUrl)]
+    }
+
+    fn actions(&self) -> Vec<Arc<dyn Action>> {
+        vec![Arc::new(AtlassianAppCheck)]
+    }
+}
+
+/// The Atlassian endpoint of `atlassian_url` (or its variable, else Atlassian's), or an
+/// error at `atlassian_url`.
+fn configure_atlassian(
+    config: &Value,
+    version: &str,
+    diags: &mut Diagnostics,
+) -> Option<Atlassian> {
+    let url = match ATLASSIAN_URL.resolve(config) {
+        Resolved::Unknown => return Some(Atlassian::Deferred),
+        Resolved::Known(url) => url,
+        Resolved::Missing => DEFAULT_ATLASSIAN_URL.to_owned(),
+    };
+    match AtlassianCheck::new(&url, version, &ProxyEnv::from_env()) {
+        Ok(check) => Some(Atlassian::Configured(check)),
+        Err(e) => {
+            diags.error_at(
+                ATLASSIAN_URL.path(),
+                "Invalid `atlassian_url`",
+                e.to_string(),
+            );
+            None
+        }
     }
 }
 

@@ -146,6 +146,8 @@ pub enum Unset {
     Recommended,
     /// `frontegg_mcp_integration`: no bound (every catalog tool may be enabled).
     Unbounded,
+    /// The app check action: no scope check.
+    Unchecked,
 }
 
 /// Checks a whole scope set. `scopes` holds the known elements; `has_unknown` says whether
@@ -160,6 +162,7 @@ pub fn check_set(scopes: &[&str], has_unknown: bool, unset: Unset) -> Vec<Findin
                  Frontegg's catalog may then be enabled), or list the scopes your Atlassian app \
                  grants."
             }
+            Unset::Unchecked => "Remove the attribute to check the app without its scopes.",
         };
         findings.push(Finding::error(
             "No Confluence scopes",

@@ -493,6 +493,12 @@ impl Scenario {
         }
     }
 
+    /// Sets an environment variable for every later command of the scenario.
+    pub fn set_env(&mut self, name: &str, value: &str) {
+        self.env.retain(|(k, _)| k != name);
+        self.env.push((name.to_string(), value.to_string()));
+    }
+
     /// Registers a value that no command output may contain (an Atlassian secret).
     pub fn secret(&mut self, value: &str) -> String {
         if !self.secrets.iter().any(|s| s == value) {

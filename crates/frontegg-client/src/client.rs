@@ -1280,7 +1280,7 @@ impl Error {
 
 /// The proxy for `base_url` from `proxy`: only `https://` base URLs use one (plain http is
 /// loopback only and goes direct), and only when the base URL's host is not in `NO_PROXY`.
-fn proxy_for(base_url: &str, proxy: &ProxyEnv) -> Result<Option<reqwest::Proxy>, Error> {
+pub(crate) fn proxy_for(base_url: &str, proxy: &ProxyEnv) -> Result<Option<reqwest::Proxy>, Error> {
     if !base_url.starts_with("https://") {
         return Ok(None);
     }

@@ -404,7 +404,7 @@ fn shown_url(url: &url::Url) -> String {
     shown.as_str().trim_end_matches('/').to_string()
 }
 
-fn is_loopback(host: &url::Host<&str>) -> bool {
+pub(crate) fn is_loopback(host: &url::Host<&str>) -> bool {
     match host {
         url::Host::Domain(name) => {
             let name = name.trim_end_matches('.');

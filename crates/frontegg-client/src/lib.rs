@@ -19,9 +19,11 @@
 //!   the trace id. No secret (API key, token, OAuth client secret) is ever logged or shown:
 //!   see [`Secret`].
 //!
-//! All paths and body shapes live in [`api`].
+//! All paths and body shapes live in [`api`]. [`atlassian`] checks an Atlassian OAuth app's
+//! client id and secret against Atlassian's token endpoint, without a user.
 
 pub mod api;
+pub mod atlassian;
 mod client;
 mod config;
 mod error;

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::fingerprint;
 
 /// The emulator's configuration. `--config F.json` holds the same fields in camelCase
-/// (`environments`, `accounts`, `tokenTtlSecs`, `stateFile`, `port`); every field is optional there.
+/// (`environments`, `accounts`, `tokenTtlSecs`, `stateFile`, `port`, `atlassianApps`); every field is optional there.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct EmulatorConfig {
@@ -20,6 +20,19 @@ pub struct EmulatorConfig {
     pub state_file: Option<PathBuf>,
     /// 0 picks a free port.
     pub port: u16,
+    /// The Atlassian OAuth 2.0 (3LO) apps the stand-in of Atlassian's token endpoint
+    /// (`POST /oauth/token`) knows; by default the demo's app.
+    #[serde(alias = "atlassian_apps")]
+    pub atlassian_apps: Vec<AtlassianAppConfig>,
+}
+
+/// An Atlassian OAuth 2.0 (3LO) app: the client id and secret of its Settings page.
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AtlassianAppConfig {
+    #[serde(alias = "client_id")]
+    pub client_id: String,
+    pub secret: String,
 }
 
 /// One Frontegg environment and its environment-level API credentials.
@@ -48,6 +61,9 @@ pub const DEFAULT_ENVIRONMENT_ID: &str = "env-demo";
 pub const DEFAULT_CLIENT_ID: &str = "demo-client-id";
 pub const DEFAULT_SECRET: &str = "demo-secret";
 pub const DEFAULT_TOKEN_TTL_SECS: u64 = 3600;
+/// The demo's Atlassian app (`examples/quickstart`'s defaults).
+pub const DEFAULT_ATLASSIAN_CLIENT_ID: &str = "demo-atlassian-client-id";
+pub const DEFAULT_ATLASSIAN_SECRET: &str = "demo-atlassian-client-secret";
 
 impl Default for EmulatorConfig {
     fn default() -> Self {
@@ -61,6 +77,10 @@ impl Default for EmulatorConfig {
             token_ttl_secs: DEFAULT_TOKEN_TTL_SECS,
             state_file: None,
             port: 0,
+            atlassian_apps: vec![AtlassianAppConfig {
+                client_id: DEFAULT_ATLASSIAN_CLIENT_ID.to_string(),
+                secret: DEFAULT_ATLASSIAN_SECRET.to_string(),
+            }],
         }
     }
 }
@@ -85,6 +105,15 @@ impl fmt::Debug for EnvironmentConfig {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("EnvironmentConfig")
             .field("id", &self.id)
+            .field("client_id", &self.client_id)
+            .field("secret", &fingerprint(&self.secret))
+            .finish()
+    }
+}
+
+impl fmt::Debug for AtlassianAppConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AtlassianAppConfig")
             .field("client_id", &self.client_id)
             .field("secret", &fingerprint(&self.secret))
             .finish()

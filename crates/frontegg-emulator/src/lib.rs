@@ -33,6 +33,10 @@
 //! what the emulator holds, answered the plain way. The catalog's run-time changes last until the
 //! emulator stops (the state file holds integrations only).
 //!
+//! It also stands in for Atlassian's OAuth token endpoint (`POST /oauth/token`), with the
+//! 3LO apps of [`EmulatorConfig::atlassian_apps`] (by default the demo's app), so a check
+//! of an app's client id and secret runs offline.
+//!
 //! Client secrets are stored only as [`fingerprint`]s; the request log and the state file hold
 //! no secret in clear (a body key or header that names a secret, `clientSecret`, `secret`,
 //! `*token*`, `*password*`, `apiKey`, `Authorization`, is logged as its fingerprint).
@@ -65,6 +69,7 @@
 mod admin;
 mod answer_shape;
 mod api;
+mod atlassian;
 mod auth;
 mod catalog;
 mod config;
@@ -82,8 +87,9 @@ use sha2::{Digest, Sha256};
 pub use answer_shape::{ENABLED_ONLY_TOOL_RECORDS, MissingProvider};
 pub use catalog::{NewCatalogTool, Retirement};
 pub use config::{
-    AccountConfig, DEFAULT_CLIENT_ID, DEFAULT_ENVIRONMENT_ID, DEFAULT_SECRET,
-    DEFAULT_TOKEN_TTL_SECS, EmulatorConfig, EnvironmentConfig,
+    AccountConfig, AtlassianAppConfig, DEFAULT_ATLASSIAN_CLIENT_ID, DEFAULT_ATLASSIAN_SECRET,
+    DEFAULT_CLIENT_ID, DEFAULT_ENVIRONMENT_ID, DEFAULT_SECRET, DEFAULT_TOKEN_TTL_SECS,
+    EmulatorConfig, EnvironmentConfig,
 };
 pub use faults::{Fault, FaultAction};
 pub use rate_limit::RateLimit;

@@ -29,7 +29,7 @@ use crate::faults::{Fault, FaultAction, Faults};
 use crate::rate_limit::{RateLimit, RateLimiter};
 use crate::request_log::{LoggedRequest, redact_body, redact_headers};
 use crate::store::{Store, rfc3339_millis};
-use crate::{admin, api};
+use crate::{admin, api, atlassian};
 
 pub(crate) const TRACE_ID_HEADER: &str = "frontegg-trace-id";
 pub(crate) const ADMIN_PREFIX: &str = "/_emulator/";
@@ -325,6 +325,7 @@ impl Drop for Emulator {
 fn router(shared: Arc<Shared>) -> Router {
     api::routes()
         .merge(admin::routes())
+        .merge(atlassian::routes())
         .layer(middleware::from_fn_with_state(shared.clone(), pipeline))
         .with_state(shared)
 }

@@ -3,6 +3,7 @@
 
 pub mod proto;
 
+pub mod action;
 pub mod diag;
 pub mod model;
 pub mod resource;
@@ -20,6 +21,7 @@ pub use serve::{
     start_plugin_service,
 };
 
+pub use action::{Action, ActionProgress};
 pub use async_trait::async_trait;
 pub use diag::{Diagnostic, Diagnostics, Severity};
 pub use resource::{

@@ -175,6 +175,11 @@ pub trait Provider: Send + Sync + 'static {
     fn functions(&self) -> Vec<Arc<dyn Function>> {
         Vec::new()
     }
+
+    /// The action types (`action` blocks, Terraform 1.14+).
+    fn actions(&self) -> Vec<Arc<dyn crate::action::Action>> {
+        Vec::new()
+    }
 }
 
 /// The values a plan is made from. `Debug` shows no values (see [`Value`]'s `Debug`):
@@ -276,6 +281,15 @@ pub trait Resource: Send + Sync + 'static {
     ) -> Value {
         source.not_accepted(self.type_name(), diags);
         Value::Null
+    }
+
+    /// The last word on the configuration generated for `state` (`GenerateResourceConfig`:
+    /// `terraform query -generate-config-out`, `plan -generate-config-out`): `config` is
+    /// `state` without computed-only attributes, values equal to their default, and
+    /// sensitive or write-only values; a resource may also drop values its plan would
+    /// derive the same. The provider is configured.
+    async fn generate_config(&self, _ctx: &Context, _state: &Value, config: Value) -> Value {
+        config
     }
 
     /// Problems of the resource's typed model against its schema (see

@@ -35,7 +35,7 @@ async fn the_provider_schema_carries_types_flags_and_capabilities() {
             plan_destroy: true,
             get_provider_schema_optional: true,
             move_resource_state: true,
-            generate_resource_config: false,
+            generate_resource_config: true,
         })
     );
     let widget = &resp.resource_schemas[WIDGET];

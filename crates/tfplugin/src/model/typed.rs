@@ -120,6 +120,11 @@ pub trait TypedResource: Send + Sync + 'static {
         source.not_accepted(self.type_name(), diags);
         None
     }
+    /// The last word on the configuration generated for `state` (see
+    /// [`Resource::generate_config`]).
+    async fn generate_config(&self, _ctx: &Context, _state: &Self::Model, config: Value) -> Value {
+        config
+    }
 }
 
 /// A data source type written on a model (served as a [`DataSource`] by [`TypedData`]).
@@ -305,6 +310,13 @@ impl<R: TypedResource> Resource for Typed<R> {
 
     fn import_id_from_identity(&self, identity: &Value) -> Option<String> {
         self.0.import_id_from_identity(identity)
+    }
+
+    async fn generate_config(&self, ctx: &Context, state: &Value, config: Value) -> Value {
+        match from_value(state) {
+            Ok(state) => self.0.generate_config(ctx, &state, config).await,
+            Err(_) => config,
+        }
     }
 
     async fn move_state(

@@ -5,11 +5,13 @@
 //! One file per RPC or group of RPCs; `plan_rules.rs` holds the value rules (defaults,
 //! unknowns, write-only, replacement).
 
+mod action;
 mod apply;
 mod call_function;
 mod configure;
 mod convert;
 mod data_source;
+mod generate_config;
 mod guard;
 mod identity;
 mod import;
@@ -33,6 +35,7 @@ use tfvalue::Type;
 use tokio_util::sync::CancellationToken;
 use tonic::{Request, Response, Status, Streaming};
 
+use crate::action::Action;
 use crate::diag::Diagnostics;
 use crate::proto::tfplugin6 as pb;
 use crate::proto::tfplugin6::provider_server::Provider as ProviderRpc;
@@ -86,6 +89,13 @@ struct FunctionEntry {
     signature: Signature,
 }
 
+/// An action type with its schema (shared with the task that runs an invocation).
+struct ActionEntry {
+    action: Arc<dyn Action>,
+    schema: Schema,
+    ty: Type,
+}
+
 /// What `ConfigureProvider` left for later requests.
 #[derive(Default)]
 struct Configured {
@@ -101,6 +111,7 @@ pub struct ProviderService {
     data_sources: BTreeMap<String, DataSourceEntry>,
     list_resources: BTreeMap<String, Arc<ListResourceEntry>>,
     functions: BTreeMap<String, FunctionEntry>,
+    actions: BTreeMap<String, Arc<ActionEntry>>,
     schema_response: pb::get_provider_schema::Response,
     identity_response: pb::get_resource_identity_schemas::Response,
     functions_response: pb::get_functions::Response,
@@ -122,6 +133,7 @@ impl fmt::Debug for ProviderService {
                 &self.list_resources.keys().collect::<Vec<_>>(),
             )
             .field("functions", &self.functions.keys().collect::<Vec<_>>())
+            .field("actions", &self.actions.keys().collect::<Vec<_>>())
             .finish_non_exhaustive()
     }
 }
@@ -270,17 +282,36 @@ impl ProviderService {
             }
         }
 
+        let mut actions = BTreeMap::new();
+        for action in provider.actions() {
+            let name = action.type_name().to_owned();
+            let what = format!("action {name}");
+            let schema = action.schema();
+            check(&what, schema.validate());
+            check(&what, action::validate_action_schema(&schema.block));
+            let entry = ActionEntry {
+                action,
+                ty: schema.value_type(),
+                schema,
+            };
+            if actions.insert(name, Arc::new(entry)).is_some() {
+                check(&what, Err(vec!["type name declared twice".to_owned()]));
+            }
+        }
+
         if !problems.is_empty() {
             return Err(InvalidSchemas(problems));
         }
 
-        let schema_response = schemas::provider_schema_response(
+        let mut schema_response = schemas::provider_schema_response(
             &provider_schema,
             resources.iter().map(|(k, v)| (k, &v.schema)),
             data_sources.iter().map(|(k, v)| (k, &v.schema)),
             list_schemas.iter(),
             functions.iter().map(|(k, v)| (k, &v.signature)),
         );
+        schema_response.action_schemas =
+            schemas::action_schemas(actions.iter().map(|(k, v)| (k, &v.schema)));
         let functions_response =
             schemas::functions_response(functions.iter().map(|(k, v)| (k, &v.signature)));
         let identity_response = schemas::identity_schemas_response(
@@ -295,6 +326,7 @@ impl ProviderService {
             data_sources,
             list_resources,
             functions,
+            actions,
             schema_response,
             identity_response,
             functions_response,
@@ -478,7 +510,7 @@ impl ProviderRpc for ProviderService {
         &self,
         req: Request<pb::generate_resource_config::Request>,
     ) -> RpcResult<pb::generate_resource_config::Response> {
-        ok(unsupported::generate_resource_config(req.into_inner()))
+        ok(self.generate_resource_config(req.into_inner()).await)
     }
 
     async fn validate_ephemeral_resource_config(
@@ -648,37 +680,23 @@ impl ProviderRpc for ProviderService {
         &self,
         req: Request<pb::plan_action::Request>,
     ) -> RpcResult<pb::plan_action::Response> {
-        let req = req.into_inner();
-        ok(pb::plan_action::Response {
-            diagnostics: unsupported::unknown_type("action", &req.action_type),
-            ..Default::default()
-        })
+        ok(self.plan_action(req.into_inner()).await)
     }
 
-    type InvokeActionStream = unsupported::OneItemStream<pb::invoke_action::Event>;
+    type InvokeActionStream = action::InvokeActionStream;
 
     async fn invoke_action(
         &self,
         req: Request<pb::invoke_action::Request>,
     ) -> RpcResult<Self::InvokeActionStream> {
-        let req = req.into_inner();
-        ok(unsupported::one_item(pb::invoke_action::Event {
-            r#type: Some(pb::invoke_action::event::Type::Completed(
-                pb::invoke_action::event::Completed {
-                    diagnostics: unsupported::unknown_type("action", &req.action_type),
-                },
-            )),
-        }))
+        ok(self.invoke_action(req.into_inner()))
     }
 
     async fn validate_action_config(
         &self,
         req: Request<pb::validate_action_config::Request>,
     ) -> RpcResult<pb::validate_action_config::Response> {
-        let req = req.into_inner();
-        ok(pb::validate_action_config::Response {
-            diagnostics: unsupported::unknown_type("action", &req.type_name),
-        })
+        ok(self.validate_action_config(req.into_inner()))
     }
 
     async fn stop_provider(

@@ -35,6 +35,22 @@ fn schemas_to_proto<'a, C: FromIterator<(String, pb::Schema)>>(
         .collect()
 }
 
+/// The schemas of the action types (`action_schemas`).
+pub(super) fn action_schemas<'a>(
+    actions: impl Iterator<Item = (&'a String, &'a Schema)>,
+) -> std::collections::HashMap<String, pb::ActionSchema> {
+    actions
+        .map(|(k, s)| {
+            (
+                k.clone(),
+                pb::ActionSchema {
+                    schema: Some(schema_to_proto(s)),
+                },
+            )
+        })
+        .collect()
+}
+
 pub(super) fn functions_response<'a>(
     functions: impl Iterator<Item = (&'a String, &'a Signature)>,
 ) -> pb::get_functions::Response {
@@ -60,13 +76,14 @@ pub(super) fn identity_schemas_response<'a>(
 /// `get_provider_schema_optional`: every RPC is answered from what `new` prepared, so
 /// Terraform (1.6+) may reuse the schema of one provider process for the others of the
 /// same provider instead of asking each (the feature `without-schema-cache` turns it off,
-/// for the benchmark of what it saves).
+/// for the benchmark of what it saves). `generate_resource_config`: every resource's
+/// configuration is generated from its state by the schema's rules.
 fn server_capabilities() -> pb::ServerCapabilities {
     pb::ServerCapabilities {
         plan_destroy: true,
         get_provider_schema_optional: !cfg!(feature = "without-schema-cache"),
         move_resource_state: true,
-        generate_resource_config: false,
+        generate_resource_config: true,
     }
 }
 
@@ -100,6 +117,13 @@ impl ProviderService {
                 .functions
                 .keys()
                 .map(|k| pb::get_metadata::FunctionMetadata { name: k.clone() })
+                .collect(),
+            actions: self
+                .actions
+                .keys()
+                .map(|k| pb::get_metadata::ActionMetadata {
+                    type_name: k.clone(),
+                })
                 .collect(),
             ..Default::default()
         }

@@ -1,5 +1,5 @@
-//! RPCs for features this provider framework does not offer: generating configuration,
-//! and the ephemeral, action and state-store types (Terraform only calls those for types a
+//! RPCs for features this provider framework does not offer: the ephemeral and
+//! state-store types (Terraform only calls those for types a
 //! provider declares, so an answer names the unknown type).
 
 use tonic::Status;
@@ -25,21 +25,4 @@ pub(super) fn unknown_type(kind: &str, type_name: &str) -> Vec<pb::Diagnostic> {
         format!("This provider has no {kind} type {type_name:?}; it declares no {kind}s."),
     );
     diagnostics_to_proto(diags)
-}
-
-pub(super) fn generate_resource_config(
-    req: pb::generate_resource_config::Request,
-) -> pb::generate_resource_config::Response {
-    let mut diags = Diagnostics::new();
-    diags.error(
-        "Generating configuration is not supported",
-        format!(
-            "This provider does not generate configuration for {:?}; write the resource block by hand.",
-            req.type_name
-        ),
-    );
-    pb::generate_resource_config::Response {
-        diagnostics: diagnostics_to_proto(diags),
-        ..Default::default()
-    }
 }
