@@ -9,7 +9,7 @@
 
 mod common;
 
-use common::{Mode, Scenario, Terraform, emulator_config};
+use common::{Mode, PROVIDER_ADDRESS, Scenario, Terraform, emulator_config};
 use frontegg_emulator::{AtlassianAppConfig, EmulatorConfig, Fault};
 
 const APP_CLIENT_ID: &str = "acc-atlassian-app-7c41";
@@ -39,7 +39,7 @@ fn main_tf(atlassian_url: &str) -> String {
         r#"terraform {{
   required_providers {{
     frontegg = {{
-      source = "frontegg/frontegg"
+      source = "{PROVIDER_ADDRESS}"
     }}
   }}
 }}
