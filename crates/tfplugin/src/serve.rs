@@ -85,10 +85,13 @@ async fn router<S: ProviderRpc>(
 }
 
 /// Serves `provider` as the process's main job (see [`serve_service`] for the modes) and
-/// returns the process exit code. The provider's schemas are checked first: a schema
-/// that breaks Terraform's rules is reported on stderr and the process exits with 1.
+/// returns the process exit code. Start-up does not check the schemas against Terraform's
+/// rules or the typed models against their schemas ([`ProviderService::new_without_checks`]):
+/// the provider's tests do, by building [`ProviderService::new`]. What the service cannot be
+/// built without (a type name declared twice, ...) is reported on stderr and the process
+/// exits with 1.
 pub async fn serve(provider: Arc<dyn Provider>, cfg: ServeConfig) -> ExitCode {
-    match ProviderService::new(provider) {
+    match ProviderService::new_without_checks(provider) {
         Ok(service) => serve_service(service, cfg).await,
         Err(e) => {
             crate::log::init_from_env(cfg.provider_address);

@@ -1,6 +1,6 @@
 //! List resources (`terraform query`): the schema of the `config` block, validation,
 //! results streamed with the identity the managed resource derives and the state only
-//! when asked for, the limit, errors after results, and refusal at start-up of a list
+//! when asked for, the limit, errors after results, and refusal of a list
 //! resource Terraform could not import from.
 
 mod common;

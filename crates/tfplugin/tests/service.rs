@@ -1,5 +1,5 @@
 //! The service as a whole: schemas and server capabilities sent to Terraform, schemas
-//! refused at start-up, StopProvider, panics, and the RPCs for features the provider
+//! refused by the checks, StopProvider, panics, and the RPCs for features the provider
 //! does not offer or types it does not declare.
 
 mod common;
@@ -103,7 +103,7 @@ async fn nested_attributes_are_sent_as_nested_type_only() {
 }
 
 #[test]
-fn a_bad_schema_is_refused_at_start_up_with_every_problem() {
+fn a_bad_schema_fails_the_providers_checks_with_every_problem() {
     let schema = Schema::new(
         -1,
         Block::new([
