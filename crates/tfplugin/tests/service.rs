@@ -508,3 +508,19 @@ async fn diagnostic_paths_encode_attribute_index_and_key_steps() {
     );
     assert_eq!(steps(2), None, "a root path is sent as no path");
 }
+
+#[tokio::test]
+async fn the_service_the_binary_serves_is_built_at_the_first_request_and_answers_as_checked() {
+    let schema = || {
+        Schema::new(
+            0,
+            Block::new([Attribute::new("name", Type::String).required()]),
+        )
+    };
+    let lazy = tfplugin::LazyProviderService::new(Arc::new(OneResource(schema())));
+    let checked = ProviderService::new(Arc::new(OneResource(schema()))).unwrap();
+    let ask = Request::new(pb::get_provider_schema::Request {});
+    let lazily = lazy.get_provider_schema(ask).await.unwrap().into_inner();
+    assert_eq!(lazily, provider_schema(&checked).await);
+    assert!(lazily.resource_schemas.contains_key("test_thing"));
+}

@@ -13,6 +13,7 @@ mod data_source;
 mod guard;
 mod identity;
 mod import;
+mod lazy;
 mod list_resource;
 mod move_state;
 mod plan;
@@ -40,6 +41,8 @@ use crate::resource::{
     ClientCapabilities, Context, DataSource, Function, ListResource, Provider, Resource,
 };
 use crate::schema::{Schema, Signature, valid_name};
+
+pub use lazy::LazyProviderService;
 
 /// The provider's schemas broke Terraform's rules, or a typed model does not fit its
 /// schema: [`ProviderService::new`] refuses to build.
