@@ -17,3 +17,16 @@ use std::sync::Arc;
 pub fn provider() -> Arc<dyn tfplugin::Provider> {
     Arc::new(provider::FronteggProvider::new(env!("CARGO_PKG_VERSION")))
 }
+
+#[cfg(test)]
+mod tests {
+    /// The binary starts without checking its schemas and typed models
+    /// (`ProviderService::new_without_checks`, to keep start-up short): this test does, and
+    /// fails when a schema breaks Terraform's rules or a model does not fit its schema.
+    #[test]
+    fn every_schema_follows_terraforms_rules_and_every_model_fits_its_schema() {
+        if let Err(problems) = tfplugin::ProviderService::new(super::provider()) {
+            panic!("{problems}");
+        }
+    }
+}

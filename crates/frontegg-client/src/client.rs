@@ -1,7 +1,7 @@
 //! The client: one connection pool, lazy single-flight authentication, and the request loop
 //! that applies the retry policy, the operation budget and cancellation.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -64,6 +64,8 @@ struct Inner {
     generations: AtomicU64,
     /// What answers held that the client could not use (see [`Client::take_notes`]).
     notes: std::sync::Mutex<Notes>,
+    /// What the client read of the integration catalog (see [`Client::catalog`]).
+    catalog: CatalogCache,
 }
 
 /// Notes about answers: the ones not yet taken, and every one ever given (each is given once).
@@ -71,6 +73,16 @@ struct Inner {
 struct Notes {
     pending: Vec<String>,
     given: HashSet<String>,
+}
+
+/// The integration catalog as read once per client: the list, and each entry with its tools
+/// by catalog id. Each slot's lock is held while it is read, so that concurrent callers share
+/// one request (single flight); a read that fails or is cancelled leaves the slot empty for the
+/// next caller.
+#[derive(Default)]
+struct CatalogCache {
+    list: Mutex<Option<Arc<Vec<CatalogEntry>>>>,
+    entries: std::sync::Mutex<HashMap<String, Arc<Mutex<Option<CatalogIntegration>>>>>,
 }
 
 #[derive(Clone)]
@@ -207,6 +219,7 @@ impl Client {
                 token: Mutex::new(None),
                 generations: AtomicU64::new(1),
                 notes: std::sync::Mutex::default(),
+                catalog: CatalogCache::default(),
             }),
         })
     }
@@ -252,18 +265,26 @@ impl Client {
         self.token(&op).await.map(|_| ())
     }
 
-    /// The integration catalog.
+    /// The integration catalog. Read once per client: later calls, and calls made while the
+    /// first is under way, get the same list; a failed or cancelled read is not kept.
     pub async fn catalog(&self, cancel: &CancellationToken) -> Result<Vec<CatalogEntry>, Error> {
         let op = self.op(cancel);
-        self.catalog_in(&op).await
+        Ok(self.catalog_in(&op).await?.as_ref().clone())
     }
 
-    async fn catalog_in(&self, op: &Op<'_>) -> Result<Vec<CatalogEntry>, Error> {
-        self.get_list(CATALOG_PATH, op).await
+    async fn catalog_in(&self, op: &Op<'_>) -> Result<Arc<Vec<CatalogEntry>>, Error> {
+        let mut slot = lock_or_cancel(&self.inner.catalog.list, op, CATALOG_PATH).await?;
+        if let Some(list) = slot.as_ref() {
+            return Ok(Arc::clone(list));
+        }
+        let list = Arc::new(self.get_list(CATALOG_PATH, op).await?);
+        *slot = Some(Arc::clone(&list));
+        Ok(list)
     }
 
     /// The catalog id (`fronteggIntegrationId`) of `provider` (e.g. `"confluence"`);
-    /// [`ErrorKind::NotFound`] when the catalog has no such provider.
+    /// [`ErrorKind::NotFound`] when the catalog has no such provider. From the catalog as read
+    /// once per client (see [`Client::catalog`]).
     pub async fn catalog_id(
         &self,
         provider: &str,
@@ -277,9 +298,9 @@ impl Client {
         let entries = self.catalog_in(op).await?;
         let wanted = provider.trim();
         entries
-            .into_iter()
+            .iter()
             .find(|e| e.provider.eq_ignore_ascii_case(wanted))
-            .map(|e| e.id)
+            .map(|e| e.id.clone())
             .ok_or_else(|| {
                 Error::new(ErrorKind::NotFound, "GET", CATALOG_PATH)
                     .with_message(format!(
@@ -290,7 +311,8 @@ impl Client {
     }
 
     /// The catalog entry of `provider` with the tools it offers (the catalog, then
-    /// `GET frontegg-integrations/v1/{id}`); [`ErrorKind::NotFound`] when there is none.
+    /// `GET frontegg-integrations/v1/{id}`); [`ErrorKind::NotFound`] when there is none. Each
+    /// is read once per client (see [`Client::catalog_integration_by_id`]).
     pub async fn catalog_integration(
         &self,
         provider: &str,
@@ -298,8 +320,7 @@ impl Client {
     ) -> Result<CatalogIntegration, Error> {
         let op = self.op(cancel);
         let id = self.catalog_id_in(provider, &op).await?;
-        let mut entry: CatalogIntegration =
-            self.get_json(&api::catalog_entry_path(&id), &op).await?;
+        let mut entry = self.catalog_entry_in(&id, &op).await?;
         if entry.provider.is_empty() {
             entry.provider = provider.trim().to_string();
         }
@@ -307,14 +328,35 @@ impl Client {
     }
 
     /// The catalog entry with catalog id `id` and the tools it offers; [`ErrorKind::NotFound`]
-    /// when there is none.
+    /// when there is none. Read once per client and id: later calls, and calls made while the
+    /// first is under way, get the same entry; a failed or cancelled read is not kept.
     pub async fn catalog_integration_by_id(
         &self,
         id: &str,
         cancel: &CancellationToken,
     ) -> Result<CatalogIntegration, Error> {
         let op = self.op(cancel);
-        self.get_json(&api::catalog_entry_path(id), &op).await
+        self.catalog_entry_in(id, &op).await
+    }
+
+    async fn catalog_entry_in(&self, id: &str, op: &Op<'_>) -> Result<CatalogIntegration, Error> {
+        let path = api::catalog_entry_path(id);
+        let cell = {
+            let mut entries = self
+                .inner
+                .catalog
+                .entries
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            Arc::clone(entries.entry(id.to_string()).or_default())
+        };
+        let mut slot = lock_or_cancel(&cell, op, &path).await?;
+        if let Some(entry) = slot.as_ref() {
+            return Ok(entry.clone());
+        }
+        let entry: CatalogIntegration = self.get_json(&path, op).await?;
+        *slot = Some(entry.clone());
+        Ok(entry)
     }
 
     /// Every vendor integration of the environment.
@@ -1251,6 +1293,24 @@ impl Client {
             _ => None,
         };
         error
+    }
+}
+
+/// `slot`'s lock, unless the operation is cancelled first (while another caller reads what
+/// the slot will hold).
+async fn lock_or_cancel<'m, T>(
+    slot: &'m Mutex<T>,
+    op: &Op<'_>,
+    path: &str,
+) -> Result<MutexGuard<'m, T>, Error> {
+    tokio::select! {
+        biased;
+        _ = op.cancel.cancelled() => Err(Error::cancelled(
+            "GET",
+            path,
+            Some("while another call was reading it"),
+        )),
+        guard = slot.lock() => Ok(guard),
     }
 }
 

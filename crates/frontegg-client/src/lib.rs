@@ -7,6 +7,8 @@
 //! - Authentication is lazy and single-flight: the first call authenticates, concurrent calls
 //!   share that one `POST /auth/vendor`, the token is renewed before it expires (at 75 % of
 //!   `expiresIn` by default), and a 401 leads to one fresh authentication and one repeat.
+//! - The integration catalog and its entries are read at most once per [`Client`] (and its
+//!   clones), single-flight as well; a failed or cancelled read is not kept.
 //! - `429` waits until `X-Rate-Limit-Reset` (or `Retry-After`, or backs off); `502`/`503`/`504`
 //!   and connection errors are retried for GET, PATCH and DELETE. A create whose answer is lost
 //!   is never blindly repeated (see [`Client::create_integration`]). Every operation has a time

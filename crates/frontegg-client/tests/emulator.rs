@@ -615,6 +615,116 @@ async fn catalog_ids_resolve_by_provider_name() {
     assert!(error.to_string().contains("no-such-app"), "{error}");
 }
 
+const CATALOG: &str = "/app-integrations/resources/frontegg-integrations/v1";
+
+#[tokio::test]
+async fn the_catalog_and_its_entries_are_read_once_per_client_even_by_concurrent_callers() {
+    let emulator = start().await;
+    let confluence_id = confluence(&emulator);
+    let slack_id = emulator
+        .catalog_id(ENV, "slack")
+        .expect("slack is in the catalog");
+    // Slow answers, so that the concurrent callers below overlap with the first read.
+    emulator.inject_fault(Fault::delay("GET", CATALOG, 1, 200));
+    emulator.inject_fault(Fault::delay("GET", &format!("{CATALOG}/*"), 2, 200));
+    let client = client(&emulator);
+    let cancel = CancellationToken::new();
+    let mut callers = tokio::task::JoinSet::new();
+    for i in 0..24 {
+        let (client, cancel) = (client.clone(), cancel.clone());
+        let slack_id = slack_id.clone();
+        callers.spawn(async move {
+            let entry = |e: frontegg_client::CatalogIntegration| e.id;
+            match i % 4 {
+                0 => client
+                    .catalog_integration("confluence", &cancel)
+                    .await
+                    .map(entry),
+                1 => client
+                    .catalog_integration("Slack", &cancel)
+                    .await
+                    .map(entry),
+                2 => client
+                    .catalog_integration_by_id(&slack_id, &cancel)
+                    .await
+                    .map(entry),
+                _ => client.catalog_id("confluence", &cancel).await,
+            }
+        });
+    }
+    while let Some(result) = callers.join_next().await {
+        let id = result.expect("caller ran").expect("catalog read");
+        assert!(id == confluence_id || id == slack_id, "{id}");
+    }
+    // More calls, one after the other, on the same client and on a clone.
+    let clone = client.clone();
+    assert_eq!(
+        client.catalog(&cancel).await.expect("catalog").len(),
+        clone.catalog(&cancel).await.expect("catalog").len()
+    );
+    let entry = clone
+        .catalog_integration("confluence", &cancel)
+        .await
+        .expect("entry");
+    assert_eq!(entry.id, confluence_id);
+    assert!(
+        entry.tools.is_some_and(|t| !t.is_empty()),
+        "the entry keeps its tools"
+    );
+
+    let log = emulator.requests();
+    assert_eq!(calls(&log, "POST", AUTH).len(), 1, "{:?}", summary(&log));
+    assert_eq!(calls(&log, "GET", CATALOG).len(), 1, "{:?}", summary(&log));
+    for id in [&confluence_id, &slack_id] {
+        assert_eq!(
+            calls(&log, "GET", &format!("{CATALOG}/{id}")).len(),
+            1,
+            "{:?}",
+            summary(&log)
+        );
+    }
+
+    // Another client (another provider process) reads them again.
+    let other = Client::new(config(&emulator)).expect("client");
+    other
+        .catalog_integration("confluence", &cancel)
+        .await
+        .expect("entry");
+    let log = emulator.requests();
+    assert_eq!(calls(&log, "GET", CATALOG).len(), 2, "{:?}", summary(&log));
+}
+
+#[tokio::test]
+async fn a_failed_catalog_read_is_not_kept() {
+    let emulator = start().await;
+    emulator.inject_fault(Fault::respond(
+        "GET",
+        CATALOG,
+        1,
+        400,
+        "{\"message\":\"no\"}",
+    ));
+    let client = client(&emulator);
+    let cancel = CancellationToken::new();
+    client
+        .catalog_id("confluence", &cancel)
+        .await
+        .expect_err("the first read fails");
+    assert_eq!(
+        client
+            .catalog_id("confluence", &cancel)
+            .await
+            .expect("the next call reads again"),
+        confluence(&emulator)
+    );
+    client
+        .catalog_id("confluence", &cancel)
+        .await
+        .expect("from the cache");
+    let log = emulator.requests();
+    assert_eq!(calls(&log, "GET", CATALOG).len(), 2, "{:?}", summary(&log));
+}
+
 #[tokio::test]
 async fn errors_show_messages_status_and_trace_id_but_no_secret() {
     let emulator = start().await;

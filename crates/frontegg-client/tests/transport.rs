@@ -23,6 +23,8 @@ const BASE: &str = "/app-integrations/resources/vendors-integrations/v1";
 enum Behaviour {
     /// Keeps the connection open and never answers.
     Silent,
+    /// Answers `POST /auth/vendor` with a token; never answers anything else.
+    SilentAfterAuth,
     /// Closes the connection.
     Close,
     /// Answers 200 with a chunked body of this many bytes (no `Content-Length`), stopping
@@ -94,8 +96,21 @@ async fn serve(
         .lock()
         .unwrap()
         .push(String::from_utf8_lossy(&head).into_owned());
+    let behaviour = match behaviour {
+        Behaviour::SilentAfterAuth if head.starts_with(b"POST /auth/vendor ") => {
+            let body = r#"{"token":"t-1","expiresIn":3600}"#;
+            let answer = format!(
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            let _ = stream.write_all(answer.as_bytes()).await;
+            return;
+        }
+        Behaviour::SilentAfterAuth => Behaviour::Silent,
+        other => other,
+    };
     match behaviour {
-        Behaviour::Silent => {
+        Behaviour::Silent | Behaviour::SilentAfterAuth => {
             // Hold the connection until the client gives up on it.
             while matches!(stream.read(&mut buf).await, Ok(n) if n > 0) {}
         }
@@ -357,4 +372,139 @@ async fn a_streamed_answer_is_cut_off_at_the_limit() {
     tokio::time::sleep(Duration::from_millis(200)).await;
     let written = *server.written.lock().unwrap();
     assert!(written < SENT, "{written} bytes written");
+}
+
+/// A client that would wait an hour for an answer: only cancellation can end its calls early.
+fn patient(base_url: &str) -> Client {
+    let hour = Duration::from_secs(3600);
+    let cfg = config(base_url)
+        .with_request_timeout(hour)
+        .with_connect_timeout(hour)
+        .with_unresponsive_limit(hour)
+        .with_operation_budget(hour)
+        .with_retry_policy(no_retries());
+    Client::new(cfg).unwrap()
+}
+
+/// Waits until `server` has received `n` request heads.
+async fn heads_arrived(server: &RawListener, n: usize) {
+    while server.heads().len() < n {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+/// The guard around a call that must end by cancellation: a generous bound, so that a call
+/// that ignores its token fails the test instead of hanging it.
+const ENDS: Duration = Duration::from_secs(30);
+
+#[tokio::test]
+async fn cancellation_ends_authentication_and_catalog_reads_on_a_server_that_never_answers() {
+    let server = RawListener::start(Behaviour::Silent).await;
+    let client = patient(&server.url());
+
+    // The first caller authenticates; the second waits for that token, the third for the
+    // first caller's catalog read. Each ends when its own token fires, the others wait on.
+    let (first, second, third) = (
+        CancellationToken::new(),
+        CancellationToken::new(),
+        CancellationToken::new(),
+    );
+    let call = |token: &CancellationToken, by_id: bool| {
+        let (client, token) = (client.clone(), token.clone());
+        tokio::spawn(async move {
+            if by_id {
+                client.catalog_integration_by_id("c-1", &token).await
+            } else {
+                client.catalog_integration("confluence", &token).await
+            }
+        })
+    };
+    let first_call = call(&first, false);
+    heads_arrived(&server, 1).await;
+    let second_call = call(&second, true);
+    let third_call = call(&third, false);
+    tokio::task::yield_now().await;
+
+    second.cancel();
+    let error = tokio::time::timeout(ENDS, second_call)
+        .await
+        .expect("ends when its token fires")
+        .unwrap()
+        .expect_err("cancelled");
+    assert_eq!(error.kind, ErrorKind::Cancelled, "{error}");
+    third.cancel();
+    let error = tokio::time::timeout(ENDS, third_call)
+        .await
+        .expect("ends when its token fires")
+        .unwrap()
+        .expect_err("cancelled");
+    assert_eq!(error.kind, ErrorKind::Cancelled, "{error}");
+    assert!(!first_call.is_finished(), "the first caller still waits");
+
+    first.cancel();
+    let error = tokio::time::timeout(ENDS, first_call)
+        .await
+        .expect("ends when its token fires")
+        .unwrap()
+        .expect_err("cancelled");
+    assert_eq!(error.kind, ErrorKind::Cancelled, "{error}");
+    assert_eq!(error.path, "/auth/vendor", "{error}");
+    let heads = server.heads();
+    assert_eq!(
+        heads.len(),
+        1,
+        "only the authentication was sent: {heads:?}"
+    );
+    assert!(heads[0].starts_with("POST /auth/vendor "), "{heads:?}");
+}
+
+#[tokio::test]
+async fn cancellation_ends_a_catalog_read_whose_answer_never_comes() {
+    let server = RawListener::start(Behaviour::SilentAfterAuth).await;
+    let client = patient(&server.url());
+    let cancel = CancellationToken::new();
+    let reading = {
+        let (client, cancel) = (client.clone(), cancel.clone());
+        tokio::spawn(async move { client.catalog(&cancel).await })
+    };
+    heads_arrived(&server, 2).await;
+    cancel.cancel();
+    let error = tokio::time::timeout(ENDS, reading)
+        .await
+        .expect("ends when its token fires")
+        .unwrap()
+        .expect_err("cancelled");
+    assert_eq!(error.kind, ErrorKind::Cancelled, "{error}");
+    assert_eq!(
+        error.path, "/app-integrations/resources/frontegg-integrations/v1",
+        "{error}"
+    );
+    let heads = server.heads();
+    assert!(
+        heads[1].starts_with("GET /app-integrations/resources/frontegg-integrations/v1 "),
+        "{heads:?}"
+    );
+}
+
+#[tokio::test]
+async fn cancellation_ends_a_call_to_a_listener_that_never_accepts() {
+    // Bound and listening, never accepting: the kernel completes the TCP handshake and
+    // buffers the request, which nobody reads.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let client = patient(&url);
+    let cancel = CancellationToken::new();
+    let reading = {
+        let (client, cancel) = (client.clone(), cancel.clone());
+        tokio::spawn(async move { client.catalog_id("confluence", &cancel).await })
+    };
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    cancel.cancel();
+    let error = tokio::time::timeout(ENDS, reading)
+        .await
+        .expect("ends when its token fires")
+        .unwrap()
+        .expect_err("cancelled");
+    assert_eq!(error.kind, ErrorKind::Cancelled, "{error}");
+    drop(listener);
 }

@@ -29,5 +29,5 @@ pub use resource::{
     ListResource, ListResult, ListResults, MoveSource, PlanRequest, Provider, Resource,
 };
 pub use schema::{Attribute, Block, Parameter, Schema, Signature};
-pub use server::{InvalidSchemas, ProviderService};
+pub use server::{InvalidSchemas, LazyProviderService, ProviderService};
 pub use transport::listener::PluginAddr;

@@ -293,7 +293,8 @@ pub trait Resource: Send + Sync + 'static {
     }
 
     /// Problems of the resource's typed model against its schema (see
-    /// [`crate::model::check`]); the server refuses to start with any.
+    /// [`crate::model::check`]); [`crate::ProviderService::new`], which the provider's tests
+    /// build, refuses any.
     fn check_model(&self) -> Result<(), Vec<String>> {
         Ok(())
     }
@@ -342,8 +343,8 @@ pub trait DataSource: Send + Sync + 'static {
     /// Reads the data described by `config` (wholly known); returns the state.
     async fn read(&self, ctx: &Context, config: &Value, diags: &mut Diagnostics) -> Value;
 
-    /// Problems of the data source's typed model against its schema; the server refuses to
-    /// start with any.
+    /// Problems of the data source's typed model against its schema;
+    /// [`crate::ProviderService::new`], which the provider's tests build, refuses any.
     fn check_model(&self) -> Result<(), Vec<String>> {
         Ok(())
     }

@@ -21,8 +21,9 @@
 //! ```
 //!
 //! [`Schema::validate`] checks the rules Terraform applies when it loads a provider
-//! schema (`InternalValidate`) plus the rules of this crate's plan behaviour; the server
-//! refuses to start with an invalid schema.
+//! schema (`InternalValidate`) plus the rules of this crate's plan behaviour;
+//! [`crate::ProviderService::new`], which the provider's tests build, refuses an invalid
+//! schema.
 
 use std::collections::{BTreeMap, BTreeSet};
 

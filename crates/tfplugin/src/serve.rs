@@ -17,7 +17,7 @@ use crate::proto::plugin::grpc_controller_server::GrpcControllerServer;
 use crate::proto::plugin::grpc_stdio_server::GrpcStdioServer;
 use crate::proto::tfplugin6::provider_server::{Provider as ProviderRpc, ProviderServer};
 use crate::resource::Provider;
-use crate::server::ProviderService;
+use crate::server::{LazyProviderService, ProviderService};
 use crate::transport::handshake::{self, HandshakeEnv, HandshakeError};
 use crate::transport::listener::{self, Bound, PluginAddr, SocketDir};
 use crate::transport::{incoming, services, tls};
@@ -85,18 +85,14 @@ async fn router<S: ProviderRpc>(
 }
 
 /// Serves `provider` as the process's main job (see [`serve_service`] for the modes) and
-/// returns the process exit code. The provider's schemas are checked first: a schema
-/// that breaks Terraform's rules is reported on stderr and the process exits with 1.
+/// returns the process exit code. The provider's schemas are collected and converted at the
+/// first request, not before the handshake line ([`LazyProviderService`]), and without the
+/// checks of the schemas against Terraform's rules and of the typed models against their
+/// schemas ([`ProviderService::new_without_checks`]): the provider's tests make those, by
+/// building [`ProviderService::new`]. A provider whose service cannot be built at all (a type
+/// name declared twice, ...) fails every request with the problems, which are logged.
 pub async fn serve(provider: Arc<dyn Provider>, cfg: ServeConfig) -> ExitCode {
-    match ProviderService::new(provider) {
-        Ok(service) => serve_service(service, cfg).await,
-        Err(e) => {
-            crate::log::init_from_env(cfg.provider_address);
-            log::error!("{e}");
-            eprintln!("{}: {e}", cfg.binary_name());
-            ExitCode::FAILURE
-        }
-    }
+    serve_service(LazyProviderService::new(provider), cfg).await
 }
 
 /// Serves `provider` in-process in debug mode (see [`serve_debug_service`]): for tests,

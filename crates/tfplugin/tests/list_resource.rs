@@ -1,6 +1,6 @@
 //! List resources (`terraform query`): the schema of the `config` block, validation,
 //! results streamed with the identity the managed resource derives and the state only
-//! when asked for, the limit, errors after results, and refusal at start-up of a list
+//! when asked for, the limit, errors after results, and refusal of a list
 //! resource Terraform could not import from.
 
 mod common;
@@ -440,4 +440,33 @@ fn a_list_resource_needs_a_resource_of_its_name_with_an_identity() {
         refused("test_thing", false)[1],
         "list resource test_thing: the resource test_thing has no identity schema; Terraform imports what a query finds by its identity"
     );
+}
+
+#[tokio::test]
+async fn a_service_built_at_the_first_request_fails_every_request_with_the_problems() {
+    // What the binary serves: nothing is collected before the first request.
+    let lazy = tfplugin::LazyProviderService::new(Arc::new(Misnamed {
+        name: "test_gadget",
+        with_identity: true,
+    }));
+    for _ in 0..2 {
+        let status = lazy
+            .get_provider_schema(Request::new(pb::get_provider_schema::Request {}))
+            .await
+            .unwrap_err();
+        assert_eq!(status.code(), tonic::Code::FailedPrecondition);
+        assert!(
+            status
+                .message()
+                .contains("no resource test_gadget: a list resource lists"),
+            "{status:?}"
+        );
+    }
+    // Start-up leaves the schema checks to the tests: the write-only attribute of the list
+    // resource is not among the problems.
+    let status = lazy
+        .get_metadata(Request::new(pb::get_metadata::Request {}))
+        .await
+        .unwrap_err();
+    assert!(!status.message().contains("write-only"), "{status:?}");
 }

@@ -1,5 +1,5 @@
 //! The service as a whole: schemas and server capabilities sent to Terraform, schemas
-//! refused at start-up, StopProvider, panics, and the RPCs for features the provider
+//! refused by the checks, StopProvider, panics, and the RPCs for features the provider
 //! does not offer or types it does not declare.
 
 mod common;
@@ -103,7 +103,7 @@ async fn nested_attributes_are_sent_as_nested_type_only() {
 }
 
 #[test]
-fn a_bad_schema_is_refused_at_start_up_with_every_problem() {
+fn a_bad_schema_fails_the_providers_checks_with_every_problem() {
     let schema = Schema::new(
         -1,
         Block::new([
@@ -507,4 +507,20 @@ async fn diagnostic_paths_encode_attribute_index_and_key_steps() {
         ])
     );
     assert_eq!(steps(2), None, "a root path is sent as no path");
+}
+
+#[tokio::test]
+async fn the_service_the_binary_serves_is_built_at_the_first_request_and_answers_as_checked() {
+    let schema = || {
+        Schema::new(
+            0,
+            Block::new([Attribute::new("name", Type::String).required()]),
+        )
+    };
+    let lazy = tfplugin::LazyProviderService::new(Arc::new(OneResource(schema())));
+    let checked = ProviderService::new(Arc::new(OneResource(schema()))).unwrap();
+    let ask = Request::new(pb::get_provider_schema::Request {});
+    let lazily = lazy.get_provider_schema(ask).await.unwrap().into_inner();
+    assert_eq!(lazily, provider_schema(&checked).await);
+    assert!(lazily.resource_schemas.contains_key("test_thing"));
 }

@@ -1,4 +1,4 @@
-//! The start-up check of a model against its schema.
+//! The check of a model against its schema (made by `ProviderService::new`, in tests).
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;

@@ -41,9 +41,10 @@
 //! ```
 //!
 //! A struct that does not fit its schema is found by [`check`] when the provider's server
-//! is built ([`crate::ProviderService::new`], through [`Typed`] and [`TypedData`]): a missing or
-//! extra field, a field of the wrong type, an `Option` missing where the attribute may be
-//! null, an [`Unknowable`] missing where it may be unknown.
+//! is built with its checks ([`crate::ProviderService::new`], through [`Typed`] and
+//! [`TypedData`]), as the provider's tests and in-process servers build it (start-up skips
+//! it): a missing or extra field, a field of the wrong type, an `Option` missing where the
+//! attribute may be null, an [`Unknowable`] missing where it may be unknown.
 
 mod check;
 mod de;

@@ -15,6 +15,7 @@ mod generate_config;
 mod guard;
 mod identity;
 mod import;
+mod lazy;
 mod list_resource;
 mod move_state;
 mod plan;
@@ -29,7 +30,7 @@ mod validate;
 use std::any::Any;
 use std::collections::BTreeMap;
 use std::fmt;
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
 use tfvalue::Type;
 use tokio_util::sync::CancellationToken;
@@ -44,7 +45,10 @@ use crate::resource::{
 };
 use crate::schema::{Schema, Signature, valid_name};
 
-/// The provider's schemas broke Terraform's rules; the server refuses to start.
+pub use lazy::LazyProviderService;
+
+/// The provider's schemas broke Terraform's rules, or a typed model does not fit its
+/// schema: [`ProviderService::new`] refuses to build.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct InvalidSchemas(pub Vec<String>);
 
@@ -112,9 +116,13 @@ pub struct ProviderService {
     list_resources: BTreeMap<String, Arc<ListResourceEntry>>,
     functions: BTreeMap<String, FunctionEntry>,
     actions: BTreeMap<String, Arc<ActionEntry>>,
-    schema_response: pb::get_provider_schema::Response,
-    identity_response: pb::get_resource_identity_schemas::Response,
-    functions_response: pb::get_functions::Response,
+    provider_schema: Schema,
+    /// The `config` schemas of the list resources.
+    list_schemas: BTreeMap<String, Schema>,
+    /// The answers of the schema RPCs, converted at the first request of each.
+    schema_response: OnceLock<pb::get_provider_schema::Response>,
+    identity_response: OnceLock<pb::get_resource_identity_schemas::Response>,
+    functions_response: OnceLock<pb::get_functions::Response>,
     /// Cancelled by `StopProvider`, then replaced by a fresh token.
     cancel: Mutex<CancellationToken>,
     configured: RwLock<Configured>,
@@ -138,31 +146,68 @@ impl fmt::Debug for ProviderService {
     }
 }
 
+/// Which checks [`ProviderService::build`] makes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Checks {
+    /// Every schema against Terraform's rules, every typed model against its schema.
+    All,
+    /// Only what the service cannot be built without (one entry per name, the resource
+    /// a list resource lists).
+    Structure,
+}
+
 impl ProviderService {
-    /// Collects the provider's schemas, checks them against Terraform's rules and
-    /// converts them once. Every problem of every schema is reported.
+    /// Collects the provider's schemas, checks them against Terraform's rules and every
+    /// typed model against its schema ([`Resource::check_model`]), and keeps them for the
+    /// requests. Every problem of every schema is reported. A provider's tests build it this
+    /// way, so that a schema or model that does not fit fails them; [`crate::serve`] skips
+    /// these checks at start-up (see [`ProviderService::new_without_checks`]).
     pub fn new(provider: Arc<dyn Provider>) -> Result<ProviderService, InvalidSchemas> {
+        Self::build(provider, Checks::All)
+    }
+
+    /// Builds the service as [`ProviderService::new`] does, without checking the schemas
+    /// against Terraform's rules or the typed models against their schemas: what a process
+    /// does at start-up, on the path to the handshake line, once its tests have made those
+    /// checks. Refuses only what the service cannot be built without: a type name declared
+    /// twice, a list resource without a resource of its name with an identity.
+    pub fn new_without_checks(
+        provider: Arc<dyn Provider>,
+    ) -> Result<ProviderService, InvalidSchemas> {
+        Self::build(provider, Checks::Structure)
+    }
+
+    fn build(
+        provider: Arc<dyn Provider>,
+        checks: Checks,
+    ) -> Result<ProviderService, InvalidSchemas> {
+        let all = checks == Checks::All;
         let mut problems = Vec::new();
         let mut check = |what: &str, result: Result<(), Vec<String>>| {
             if let Err(ps) = result {
                 problems.extend(ps.into_iter().map(|p| format!("{what}: {p}")));
             }
         };
+        // A check only `new` makes.
+        let full = |f: &dyn Fn() -> Result<(), Vec<String>>| if all { f() } else { Ok(()) };
 
         let provider_schema = provider.schema();
-        check("provider", provider_schema.validate());
+        check("provider", full(&|| provider_schema.validate()));
 
         let mut resources = BTreeMap::new();
         for resource in provider.resources() {
             let name = resource.type_name().to_owned();
             let schema = resource.schema();
-            check(&format!("resource {name}"), schema.validate());
-            check(&format!("resource {name}"), resource.check_model());
+            check(&format!("resource {name}"), full(&|| schema.validate()));
+            check(
+                &format!("resource {name}"),
+                full(&|| resource.check_model()),
+            );
             let identity = resource.identity_schema();
             if let Some(id) = &identity {
                 check(
                     &format!("identity of resource {name}"),
-                    id.validate_identity(),
+                    full(&|| id.validate_identity()),
                 );
             }
             let entry = ResourceEntry {
@@ -186,9 +231,12 @@ impl ProviderService {
         for data_source in provider.data_sources() {
             let name = data_source.type_name().to_owned();
             let schema = data_source.schema();
-            check(&format!("data source {name}"), schema.validate());
-            check(&format!("data source {name}"), data_source.check_model());
-            if schema.block.contains_write_only() {
+            check(&format!("data source {name}"), full(&|| schema.validate()));
+            check(
+                &format!("data source {name}"),
+                full(&|| data_source.check_model()),
+            );
+            if all && schema.block.contains_write_only() {
                 check(
                     &format!("data source {name}"),
                     Err(vec![
@@ -215,8 +263,8 @@ impl ProviderService {
             let name = list.type_name().to_owned();
             let what = format!("list resource {name}");
             let schema = list.schema();
-            check(&what, schema.validate());
-            if schema.block.contains_write_only() {
+            check(&what, full(&|| schema.validate()));
+            if all && schema.block.contains_write_only() {
                 check(
                     &what,
                     Err(vec![
@@ -263,7 +311,7 @@ impl ProviderService {
         for function in provider.functions() {
             let name = function.name().to_owned();
             let what = format!("function {name:?}");
-            if !valid_name(&name) || name.starts_with(|c: char| c.is_ascii_digit()) {
+            if all && (!valid_name(&name) || name.starts_with(|c: char| c.is_ascii_digit())) {
                 check(
                     &what,
                     Err(vec![
@@ -272,7 +320,7 @@ impl ProviderService {
                 );
             }
             let signature = function.signature();
-            check(&what, signature.validate());
+            check(&what, full(&|| signature.validate()));
             let entry = FunctionEntry {
                 function,
                 signature,
@@ -303,22 +351,6 @@ impl ProviderService {
             return Err(InvalidSchemas(problems));
         }
 
-        let mut schema_response = schemas::provider_schema_response(
-            &provider_schema,
-            resources.iter().map(|(k, v)| (k, &v.schema)),
-            data_sources.iter().map(|(k, v)| (k, &v.schema)),
-            list_schemas.iter(),
-            functions.iter().map(|(k, v)| (k, &v.signature)),
-        );
-        schema_response.action_schemas =
-            schemas::action_schemas(actions.iter().map(|(k, v)| (k, &v.schema)));
-        let functions_response =
-            schemas::functions_response(functions.iter().map(|(k, v)| (k, &v.signature)));
-        let identity_response = schemas::identity_schemas_response(
-            resources
-                .iter()
-                .filter_map(|(k, v)| v.identity.as_ref().map(|(s, _)| (k, s))),
-        );
         Ok(ProviderService {
             provider,
             provider_ty: provider_schema.value_type(),
@@ -327,9 +359,11 @@ impl ProviderService {
             list_resources,
             functions,
             actions,
-            schema_response,
-            identity_response,
-            functions_response,
+            provider_schema,
+            list_schemas,
+            schema_response: OnceLock::new(),
+            identity_response: OnceLock::new(),
+            functions_response: OnceLock::new(),
             cancel: Mutex::new(CancellationToken::new()),
             configured: RwLock::new(Configured::default()),
         })
@@ -411,7 +445,7 @@ impl ProviderRpc for ProviderService {
         _: Request<pb::get_provider_schema::Request>,
     ) -> RpcResult<pb::get_provider_schema::Response> {
         log::debug!("GetProviderSchema");
-        ok(self.schema_response.clone())
+        ok(self.schema_response().clone())
     }
 
     async fn validate_provider_config(
@@ -447,7 +481,7 @@ impl ProviderRpc for ProviderService {
         _: Request<pb::get_resource_identity_schemas::Request>,
     ) -> RpcResult<pb::get_resource_identity_schemas::Response> {
         log::debug!("GetResourceIdentitySchemas");
-        ok(self.identity_response.clone())
+        ok(self.identity_response().clone())
     }
 
     async fn upgrade_resource_identity(
@@ -576,7 +610,7 @@ impl ProviderRpc for ProviderService {
         _: Request<pb::get_functions::Request>,
     ) -> RpcResult<pb::get_functions::Response> {
         log::debug!("GetFunctions");
-        ok(self.functions_response.clone())
+        ok(self.functions_response().clone())
     }
 
     async fn call_function(

@@ -1,5 +1,6 @@
 //! `GetProviderSchema`, `GetResourceIdentitySchemas`, `GetFunctions` and `GetMetadata`:
-//! answered from what [`ProviderService::new`] converted once.
+//! each converted at its first request and answered from that conversion afterwards (not
+//! at start-up: a process Terraform starts may never be asked).
 
 use crate::proto::tfplugin6 as pb;
 use crate::schema::{Schema, Signature};
@@ -9,7 +10,7 @@ use super::convert::{function_to_proto, identity_schema_to_proto, schema_to_prot
 
 /// `list_resources` are the schemas of the `config` blocks: Terraform wraps each in
 /// the list block's own schema.
-pub(super) fn provider_schema_response<'a>(
+fn provider_schema_response<'a>(
     provider: &Schema,
     resources: impl Iterator<Item = (&'a String, &'a Schema)>,
     data_sources: impl Iterator<Item = (&'a String, &'a Schema)>,
@@ -36,7 +37,7 @@ fn schemas_to_proto<'a, C: FromIterator<(String, pb::Schema)>>(
 }
 
 /// The schemas of the action types (`action_schemas`).
-pub(super) fn action_schemas<'a>(
+fn action_schemas<'a>(
     actions: impl Iterator<Item = (&'a String, &'a Schema)>,
 ) -> std::collections::HashMap<String, pb::ActionSchema> {
     actions
@@ -51,7 +52,7 @@ pub(super) fn action_schemas<'a>(
         .collect()
 }
 
-pub(super) fn functions_response<'a>(
+fn functions_response<'a>(
     functions: impl Iterator<Item = (&'a String, &'a Signature)>,
 ) -> pb::get_functions::Response {
     pb::get_functions::Response {
@@ -62,7 +63,7 @@ pub(super) fn functions_response<'a>(
     }
 }
 
-pub(super) fn identity_schemas_response<'a>(
+fn identity_schemas_response<'a>(
     identities: impl Iterator<Item = (&'a String, &'a Schema)>,
 ) -> pb::get_resource_identity_schemas::Response {
     pb::get_resource_identity_schemas::Response {
@@ -88,6 +89,37 @@ fn server_capabilities() -> pb::ServerCapabilities {
 }
 
 impl ProviderService {
+    pub(super) fn schema_response(&self) -> &pb::get_provider_schema::Response {
+        self.schema_response.get_or_init(|| {
+            let mut response = provider_schema_response(
+                &self.provider_schema,
+                self.resources.iter().map(|(k, v)| (k, &v.schema)),
+                self.data_sources.iter().map(|(k, v)| (k, &v.schema)),
+                self.list_schemas.iter(),
+                self.functions.iter().map(|(k, v)| (k, &v.signature)),
+            );
+            response.action_schemas =
+                action_schemas(self.actions.iter().map(|(k, v)| (k, &v.schema)));
+            response
+        })
+    }
+
+    pub(super) fn identity_response(&self) -> &pb::get_resource_identity_schemas::Response {
+        self.identity_response.get_or_init(|| {
+            identity_schemas_response(
+                self.resources
+                    .iter()
+                    .filter_map(|(k, v)| v.identity.as_ref().map(|(s, _)| (k, s))),
+            )
+        })
+    }
+
+    pub(super) fn functions_response(&self) -> &pb::get_functions::Response {
+        self.functions_response.get_or_init(|| {
+            functions_response(self.functions.iter().map(|(k, v)| (k, &v.signature)))
+        })
+    }
+
     pub(super) fn get_metadata_response(&self) -> pb::get_metadata::Response {
         log::debug!("GetMetadata");
         pb::get_metadata::Response {
