@@ -553,6 +553,8 @@ async fn a_held_tool_the_catalog_no_longer_offers_is_switched_off_when_tools_are
             h.emulator
                 .retire_catalog_tool("confluence", "spaces:write", how)
         );
+        // A new terraform command: a new provider process reads the catalog afresh.
+        h.new_run().await;
         let read = h.read(&state).await;
         assert_no_errors(&read.diags);
         assert_eq!(
@@ -607,6 +609,8 @@ async fn a_configured_tool_the_catalog_no_longer_offers_is_a_plan_error_at_tools
             h.emulator
                 .retire_catalog_tool("confluence", "spaces:write", how)
         );
+        // A new terraform command: a new provider process reads the catalog afresh.
+        h.new_run().await;
         h.emulator.clear_requests();
         let plan = h.plan(&state, &config).await;
         let errors = errors(&plan.diags);
@@ -639,6 +643,8 @@ async fn a_tool_added_to_the_catalog_is_planned_on_when_tools_are_unset() {
                 },
             )
             .expect("added");
+        // A new terraform command: a new provider process reads the catalog afresh.
+        h.new_run().await;
         let plan = h.plan(&state, &config).await;
         assert_no_errors(&plan.diags);
         let planned_tools = plan.planned.attr("tools");
@@ -770,6 +776,8 @@ async fn enabled_only_records_a_tool_added_to_the_catalog_inside_the_grant_is_pl
             },
         )
         .expect("added");
+    // A new terraform command: a new provider process reads the catalog afresh.
+    h.new_run().await;
     let plan = h.plan(&state, &config).await;
     assert_no_errors(&plan.diags);
     let planned_tools = plan.planned.attr("tools");
@@ -791,6 +799,8 @@ async fn enabled_only_records_a_retired_tool_is_planned_off() {
             h.emulator
                 .retire_catalog_tool("confluence", "labels:read", how)
         );
+        // A new terraform command: a new provider process reads the catalog afresh.
+        h.new_run().await;
         let plan = h.plan(&state, &config).await;
         assert_no_errors(&plan.diags);
         let planned_tools = plan.planned.attr("tools");

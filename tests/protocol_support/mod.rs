@@ -331,6 +331,8 @@ pub struct Harness {
     /// Set by [`Harness::expect_follow_up`]: the next apply may leave a change for the plan
     /// after it, provided it warns.
     follow_up: Option<&'static str>,
+    /// The provider configuration of the last `ConfigureProvider`.
+    provider_config_in_use: Option<Value>,
     _server: DebugServer,
 }
 
@@ -448,6 +450,7 @@ impl Harness {
             planned_private: BTreeMap::new(),
             secrets: BTreeSet::new(),
             follow_up: None,
+            provider_config_in_use: None,
             _server: server,
         }
     }
@@ -530,7 +533,20 @@ impl Harness {
             .expect("ConfigureProvider")
             .into_inner();
         self.check_echo("ConfigureProvider", &response.diagnostics);
+        self.provider_config_in_use = Some(config.clone());
         diags_from(response.diagnostics)
+    }
+
+    /// What a new `terraform` command does: the provider is configured again (Terraform starts
+    /// a new provider process per run), so it signs in anew and reads Frontegg's catalog
+    /// afresh, as it reads it once per process. Tests that change the catalog between two
+    /// commands call this between them.
+    pub async fn new_run(&mut self) {
+        let config = self
+            .provider_config_in_use
+            .clone()
+            .unwrap_or_else(|| self.provider_config([]));
+        assert_no_errors(&self.configure(&config).await);
     }
 
     /// A resource configuration: `client_id` and `client_secret` set (unless overridden),
