@@ -19,8 +19,12 @@
 mod protocol_support;
 
 use std::collections::BTreeSet;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
-use frontegg_emulator::{ENABLED_ONLY_TOOL_RECORDS, Emulator, Fault, FaultAction, MissingProvider};
+use frontegg_emulator::{
+    ENABLED_ONLY_TOOL_RECORDS, Emulator, Fault, FaultAction, MissingProvider, NewCatalogTool,
+    Retirement,
+};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm, TestError, TestRng, TestRunner};
 use protocol_support::*;
@@ -95,6 +99,16 @@ const SECRET_THREE: &str =
     "ATOAsecret-three-00000000000000000000000000000000000000000000000000ABCDEF03";
 const SECRETS: [&str; 3] = [SECRET_ONE, SECRET_TWO, SECRET_THREE];
 
+/// What the runs did, printed at the end to show the fuzzer reaches each kind of outcome.
+static APPLIED: AtomicUsize = AtomicUsize::new(0);
+static FAILED: AtomicUsize = AtomicUsize::new(0);
+static UNCHANGED: AtomicUsize = AtomicUsize::new(0);
+static REFUSED: AtomicUsize = AtomicUsize::new(0);
+
+fn count(counter: &AtomicUsize) {
+    counter.fetch_add(1, Ordering::Relaxed);
+}
+
 /// One step of a sequence.
 #[derive(Clone, Debug)]
 pub enum Step {
@@ -125,13 +139,13 @@ pub enum Step {
 /// A change made in the portal, out of band.
 #[derive(Clone, Debug)]
 pub enum Portal {
-    /// Exactly these tools enabled (a bit each), whatever the grant.
-    Tools(u16),
+    /// Exactly these tools enabled (a bit each, retired ones too), whatever the grant.
+    ToolsToggled(u16),
     /// Exactly these agents (of [`PORTAL_AGENTS`]) assigned.
-    Agents(u8),
+    AgentsAssigned(u8),
     SharedApp,
     Deactivate,
-    Description,
+    DescriptionEdited,
     Delete,
 }
 
@@ -148,6 +162,16 @@ pub enum Shape {
     EnabledOnlyToolRecords,
     /// The integration answer lists only the first scope of this (two-scope) tool.
     AnswerScopesSubset(u8),
+    /// Lists answered in Frontegg's paged wrapper, one item per page.
+    Paged,
+    /// The integration list carries one more Confluence integration without `id`.
+    IntegrationWithoutId,
+    /// Every answer in the plain shape again.
+    Plain,
+    /// The catalog retires this tool (its record removed, or kept as `enabled: false`).
+    RetireTool(u8, bool),
+    /// The catalog offers [`NEW_TOOL`] (with its scopes in the record, or only in answers).
+    AddTool(bool),
 }
 
 /// A fault of Frontegg during the apply of a forced change (the description).
@@ -242,30 +266,25 @@ impl Model {
         self.scopes.is_none() && !self.extra_scope
     }
 
-    /// The configured tools (those of the mask that fit the grant by the catalog).
-    fn configured_tools(&self) -> Option<BTreeSet<String>> {
+    /// The configured tools: those of the mask the catalog offers that fit the grant.
+    fn configured_tools(&self, catalog: &Catalog) -> Option<BTreeSet<String>> {
         let mask = self.tools?;
         let grant = self.grant();
         Some(
-            TOOLS
-                .iter()
-                .enumerate()
-                .filter(|(i, (_, scopes))| {
-                    mask & (1 << i) != 0 && scopes.iter().all(|s| grant.contains(*s))
-                })
-                .map(|(_, (id, _))| id.to_string())
+            catalog
+                .offered_inside(&grant)
+                .filter(|(i, _)| mask & (1 << i) != 0)
+                .map(|(_, id)| id.to_string())
                 .collect(),
         )
     }
 
-    /// The tools Frontegg must hold: the configured ones, or every catalog tool inside the grant.
-    fn expected_tools(&self) -> BTreeSet<String> {
-        self.configured_tools().unwrap_or_else(|| {
-            let grant = self.grant();
-            TOOLS
-                .iter()
-                .filter(|(_, scopes)| scopes.iter().all(|s| grant.contains(*s)))
-                .map(|(id, _)| id.to_string())
+    /// The tools Frontegg must hold: the configured ones, or every offered tool inside the grant.
+    fn expected_tools(&self, catalog: &Catalog) -> BTreeSet<String> {
+        self.configured_tools(catalog).unwrap_or_else(|| {
+            catalog
+                .offered_inside(&self.grant())
+                .map(|(_, id)| id.to_string())
                 .collect()
         })
     }
@@ -279,6 +298,45 @@ impl Model {
                 .map(|(_, a)| a.to_string())
                 .collect()
         })
+    }
+}
+
+/// The tool a catalog change adds, and its scopes.
+const NEW_TOOL: (&str, &[&str]) = (
+    "pages:export",
+    &["read:page:confluence", "read:space:confluence"],
+);
+
+/// The Confluence catalog as the emulator holds it now: each tool with the scopes its catalog
+/// record lists (and its `ToolDto`s report, unless an answer shape says otherwise), and whether
+/// it is offered (not retired).
+#[derive(Clone, Debug)]
+struct Catalog {
+    tools: Vec<(&'static str, &'static [&'static str], bool)>,
+}
+
+impl Catalog {
+    fn new() -> Catalog {
+        Catalog {
+            tools: TOOLS
+                .iter()
+                .map(|(id, scopes)| (*id, *scopes, true))
+                .collect(),
+        }
+    }
+
+    /// The offered tools whose scopes lie inside `grant`, with their index.
+    fn offered_inside<'a>(
+        &'a self,
+        grant: &'a BTreeSet<String>,
+    ) -> impl Iterator<Item = (usize, &'static str)> + 'a {
+        self.tools
+            .iter()
+            .enumerate()
+            .filter(|(_, (_, scopes, offered))| {
+                *offered && scopes.iter().all(|s| grant.contains(*s))
+            })
+            .map(|(i, (id, _, _))| (i, *id))
     }
 }
 
@@ -296,13 +354,14 @@ struct Run {
     held_secret: Option<u8>,
     /// The tool whose answer lists only its first scope, if any.
     subset_tool: Option<usize>,
+    catalog: Catalog,
 }
 
 /// The scopes Frontegg's integration answer reports for `tool`.
-fn answer_scopes(tool: &str, subset_tool: Option<usize>) -> Vec<String> {
-    match TOOLS.iter().position(|(id, _)| *id == tool) {
-        Some(i) if Some(i) == subset_tool => vec![TOOLS[i].1[0].to_string()],
-        Some(i) => TOOLS[i].1.iter().map(|s| s.to_string()).collect(),
+fn answer_scopes(catalog: &Catalog, tool: &str, subset_tool: Option<usize>) -> Vec<String> {
+    match catalog.tools.iter().position(|(id, _, _)| *id == tool) {
+        Some(i) if Some(i) == subset_tool => vec![catalog.tools[i].1[0].to_string()],
+        Some(i) => catalog.tools[i].1.iter().map(|s| s.to_string()).collect(),
         None => Vec::new(),
     }
 }
@@ -344,6 +403,7 @@ impl Run {
             state: Value::Null,
             held_secret: None,
             subset_tool: None,
+            catalog: Catalog::new(),
         }
     }
 
@@ -373,7 +433,9 @@ impl Run {
         } else {
             set_of(&grant)
         };
-        let tools = m.configured_tools().map_or(Value::Null, |t| set_of(&t));
+        let tools = m
+            .configured_tools(&self.catalog)
+            .map_or(Value::Null, |t| set_of(&t));
         let agents = m.agents().map_or(Value::Null, |a| set_of(&a));
         let description = m
             .description
@@ -455,6 +517,7 @@ impl Run {
         );
         if !self.state.is_null() && plan.planned == self.state {
             // No change: Terraform does not apply.
+            count(&UNCHANGED);
             self.check_holds_config();
             self.check_grant(&BTreeSet::new(), true);
             return;
@@ -469,6 +532,7 @@ impl Run {
         self.h.emulator.clear_faults();
         let failed = !errors(&applied.diags).is_empty();
         self.state = applied.state;
+        count(if failed { &FAILED } else { &APPLIED });
         if failed {
             self.held_secret = None;
             self.check_true_to_frontegg(&applied.diags);
@@ -551,7 +615,11 @@ impl Run {
         // A tool whose answer lists fewer scopes than its catalog record is judged by the
         // answer once held: which tools an unset `tools` ends with then depends on history.
         if self.model.tools.is_some() || self.subset_tool.is_none() {
-            assert_eq!(held_tools(&held), self.model.expected_tools(), "tools");
+            assert_eq!(
+                held_tools(&held),
+                self.model.expected_tools(&self.catalog),
+                "tools"
+            );
         }
         if let Some(agents) = self.model.agents() {
             assert_eq!(held_agents(&held), agents, "agents");
@@ -572,7 +640,7 @@ impl Run {
         };
         let grant = self.model.grant();
         for tool in held_tools(&held) {
-            let scopes = answer_scopes(&tool, self.subset_tool);
+            let scopes = answer_scopes(&self.catalog, &tool, self.subset_tool);
             let inside = scopes.iter().all(|s| grant.contains(s));
             assert!(
                 inside || (!succeeded && before.contains(&tool)),
@@ -740,15 +808,15 @@ impl Run {
             return;
         };
         let patch = match change {
-            Portal::Tools(mask) => json!({
-                "tools": TOOLS
+            Portal::ToolsToggled(mask) => json!({
+                "tools": self.catalog.tools
                     .iter()
                     .enumerate()
                     .filter(|(i, _)| mask & (1 << i) != 0)
-                    .map(|(_, (t, _))| *t)
+                    .map(|(_, (t, _, _))| *t)
                     .collect::<Vec<_>>()
             }),
-            Portal::Agents(mask) => json!({
+            Portal::AgentsAssigned(mask) => json!({
                 "agentIds": PORTAL_AGENTS
                     .iter()
                     .enumerate()
@@ -758,7 +826,7 @@ impl Run {
             }),
             Portal::SharedApp => json!({"useFronteggIntegration": true}),
             Portal::Deactivate => json!({"isActive": false}),
-            Portal::Description => json!({"description": "changed in the portal"}),
+            Portal::DescriptionEdited => json!({"description": "changed in the portal"}),
             Portal::Delete => {
                 assert!(self.h.emulator.delete_integration(ENV, &id));
                 return;
@@ -785,6 +853,65 @@ impl Run {
                     .emulator
                     .set_answer_scopes(TOOLS[i].0, Some(&TOOLS[i].1[..1]));
                 self.subset_tool = Some(i);
+            }
+            Shape::Paged => self.h.emulator.set_page_size(Some(1)),
+            Shape::IntegrationWithoutId => {
+                assert!(
+                    self.h
+                        .emulator
+                        .set_integration_without_id(Some("confluence"))
+                );
+            }
+            Shape::Plain => {
+                let e = &self.h.emulator;
+                e.set_reversed_answers(false, false);
+                e.set_empty_description(false);
+                e.set_catalog_entry_without_provider(None);
+                e.omit_fields(&[]);
+                e.clear_answer_scopes();
+                e.set_page_size(None);
+                e.set_integration_without_id(None);
+                self.subset_tool = None;
+            }
+            Shape::RetireTool(which, removed) => {
+                let i = *which as usize % self.catalog.tools.len();
+                let how = if *removed {
+                    Retirement::Removed
+                } else {
+                    Retirement::Disabled
+                };
+                let tool = &mut self.catalog.tools[i];
+                if tool.2 {
+                    assert!(
+                        self.h
+                            .emulator
+                            .retire_catalog_tool("confluence", tool.0, how)
+                    );
+                    tool.2 = false;
+                }
+            }
+            Shape::AddTool(scopes_in_record) => {
+                if !self
+                    .catalog
+                    .tools
+                    .iter()
+                    .any(|(id, _, _)| *id == NEW_TOOL.0)
+                {
+                    self.h
+                        .emulator
+                        .add_catalog_tool(
+                            "confluence",
+                            NewCatalogTool {
+                                identifier: NEW_TOOL.0.into(),
+                                name: Some("Export pages".into()),
+                                category: Some("Pages".into()),
+                                scopes: NEW_TOOL.1.iter().map(|s| s.to_string()).collect(),
+                                scopes_in_record: *scopes_in_record,
+                            },
+                        )
+                        .expect("add a catalog tool");
+                    self.catalog.tools.push((NEW_TOOL.0, NEW_TOOL.1, true));
+                }
             }
         }
     }
@@ -847,7 +974,7 @@ impl Run {
                 config.set_attr("tools", strings(["pages:read", "pages:delete"]));
             }
             Invalid::UnknownTool => {
-                let mut tools = m.expected_tools();
+                let mut tools = m.expected_tools(&self.catalog);
                 tools.insert("pages:nuke".into());
                 config.set_attr("tools", set_of(&tools));
             }
@@ -872,6 +999,7 @@ impl Run {
             true
         };
         assert!(refused, "{invalid:?} must be refused with an error");
+        count(&REFUSED);
         assert_eq!(
             self.h.integrations(),
             before,
@@ -898,7 +1026,7 @@ fn step() -> impl Strategy<Value = Step> {
     prop_oneof![
         3 => (prop::option::weighted(0.8, 1u16..(1 << 13)), any::<bool>())
             .prop_map(|(m, e)| Step::Scopes(m, e)),
-        3 => prop::option::of(mask(11)).prop_map(Step::Tools),
+        3 => prop::option::of(mask(12)).prop_map(Step::Tools),
         2 => prop::option::of(0u8..8).prop_map(Step::Agents),
         1 => prop::option::of(0u8..3).prop_map(Step::Description),
         1 => prop::option::of(any::<bool>()).prop_map(Step::Enabled),
@@ -908,11 +1036,11 @@ fn step() -> impl Strategy<Value = Step> {
         1 => Just(Step::Import),
         1 => Just(Step::Move),
         4 => prop_oneof![
-            mask(11).prop_map(Portal::Tools),
-            (0u8..8).prop_map(Portal::Agents),
+            mask(12).prop_map(Portal::ToolsToggled),
+            (0u8..8).prop_map(Portal::AgentsAssigned),
             Just(Portal::SharedApp),
             Just(Portal::Deactivate),
-            Just(Portal::Description),
+            Just(Portal::DescriptionEdited),
             Just(Portal::Delete),
         ]
         .prop_map(Step::Portal),
@@ -922,6 +1050,11 @@ fn step() -> impl Strategy<Value = Step> {
             Just(Shape::CatalogEntryWithoutProvider),
             Just(Shape::EnabledOnlyToolRecords),
             (0u8..5).prop_map(Shape::AnswerScopesSubset),
+            Just(Shape::Paged),
+            Just(Shape::IntegrationWithoutId),
+            Just(Shape::Plain),
+            (0u8..12, any::<bool>()).prop_map(|(t, r)| Shape::RetireTool(t, r)),
+            any::<bool>().prop_map(Shape::AddTool),
         ]
         .prop_map(Step::Shape),
         2 => prop_oneof![
@@ -978,6 +1111,13 @@ fn lifecycle_sequences_keep_terraforms_rules_and_frontegg_true_to_the_configurat
         runtime.block_on(run(steps));
         Ok(())
     });
+    eprintln!(
+        "lifecycle fuzzer: {} applies, {} failed applies, {} empty plans, {} refused configurations",
+        APPLIED.load(Ordering::Relaxed),
+        FAILED.load(Ordering::Relaxed),
+        UNCHANGED.load(Ordering::Relaxed),
+        REFUSED.load(Ordering::Relaxed),
+    );
     match result {
         Ok(()) => {}
         Err(TestError::Fail(why, steps)) => panic!(
