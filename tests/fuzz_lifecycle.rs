@@ -19,6 +19,7 @@
 mod protocol_support;
 
 use std::collections::BTreeSet;
+use std::io::Write;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use frontegg_emulator::{
@@ -352,15 +353,15 @@ struct Run {
     state: Value,
     /// The secret Frontegg holds for the app, when known.
     held_secret: Option<u8>,
-    /// The tool whose answer lists only its first scope, if any.
-    subset_tool: Option<usize>,
+    /// The tools whose answers list only their first scope.
+    subset_tools: BTreeSet<usize>,
     catalog: Catalog,
 }
 
 /// The scopes Frontegg's integration answer reports for `tool`.
-fn answer_scopes(catalog: &Catalog, tool: &str, subset_tool: Option<usize>) -> Vec<String> {
+fn answer_scopes(catalog: &Catalog, tool: &str, subset_tools: &BTreeSet<usize>) -> Vec<String> {
     match catalog.tools.iter().position(|(id, _, _)| *id == tool) {
-        Some(i) if Some(i) == subset_tool => vec![catalog.tools[i].1[0].to_string()],
+        Some(i) if subset_tools.contains(&i) => vec![catalog.tools[i].1[0].to_string()],
         Some(i) => catalog.tools[i].1.iter().map(|s| s.to_string()).collect(),
         None => Vec::new(),
     }
@@ -402,7 +403,7 @@ impl Run {
             model: Model::new(),
             state: Value::Null,
             held_secret: None,
-            subset_tool: None,
+            subset_tools: BTreeSet::new(),
             catalog: Catalog::new(),
         }
     }
@@ -614,7 +615,7 @@ impl Run {
         }
         // A tool whose answer lists fewer scopes than its catalog record is judged by the
         // answer once held: which tools an unset `tools` ends with then depends on history.
-        if self.model.tools.is_some() || self.subset_tool.is_none() {
+        if self.model.tools.is_some() || self.subset_tools.is_empty() {
             assert_eq!(
                 held_tools(&held),
                 self.model.expected_tools(&self.catalog),
@@ -640,7 +641,7 @@ impl Run {
         };
         let grant = self.model.grant();
         for tool in held_tools(&held) {
-            let scopes = answer_scopes(&self.catalog, &tool, self.subset_tool);
+            let scopes = answer_scopes(&self.catalog, &tool, &self.subset_tools);
             let inside = scopes.iter().all(|s| grant.contains(s));
             assert!(
                 inside || (!succeeded && before.contains(&tool)),
@@ -852,7 +853,7 @@ impl Run {
                 self.h
                     .emulator
                     .set_answer_scopes(TOOLS[i].0, Some(&TOOLS[i].1[..1]));
-                self.subset_tool = Some(i);
+                self.subset_tools.insert(i);
             }
             Shape::Paged => self.h.emulator.set_page_size(Some(1)),
             Shape::IntegrationWithoutId => {
@@ -871,7 +872,7 @@ impl Run {
                 e.clear_answer_scopes();
                 e.set_page_size(None);
                 e.set_integration_without_id(None);
-                self.subset_tool = None;
+                self.subset_tools.clear();
             }
             Shape::RetireTool(which, removed) => {
                 let i = *which as usize % self.catalog.tools.len();
@@ -1088,7 +1089,9 @@ fn env_number(name: &str) -> Option<u64> {
 fn lifecycle_sequences_keep_terraforms_rules_and_frontegg_true_to_the_configuration() {
     let cases = env_number("FUZZ_CASES").map_or(DEFAULT_CASES, |n| n as u32);
     let seed = env_number("FUZZ_SEED").unwrap_or(DEFAULT_SEED);
-    eprintln!(
+    // Past libtest's output capture, so that CI's log shows the case count and the seed.
+    let _ = writeln!(
+        std::io::stderr(),
         "lifecycle fuzzer: {cases} cases, seed {seed:#x} (FUZZ_CASES and FUZZ_SEED run others)"
     );
     let mut seed_bytes = [0u8; 32];
@@ -1111,7 +1114,8 @@ fn lifecycle_sequences_keep_terraforms_rules_and_frontegg_true_to_the_configurat
         runtime.block_on(run(steps));
         Ok(())
     });
-    eprintln!(
+    let _ = writeln!(
+        std::io::stderr(),
         "lifecycle fuzzer: {} applies, {} failed applies, {} empty plans, {} refused configurations",
         APPLIED.load(Ordering::Relaxed),
         FAILED.load(Ordering::Relaxed),
@@ -1125,5 +1129,115 @@ fn lifecycle_sequences_keep_terraforms_rules_and_frontegg_true_to_the_configurat
              test:\n\nrun(vec!{steps:#?}).await;\n\n{why}"
         ),
         Err(TestError::Abort(why)) => panic!("lifecycle fuzzer (seed {seed:#x}) aborted: {why}"),
+    }
+}
+
+/// Sequences kept as named tests: every sequence the fuzzer ever failed on (none so far), and
+/// the sequences of the defects found by hand before the fuzzer existed, so that each runs on
+/// every build whatever the seed.
+mod sequences {
+    use super::FaultKind::*;
+    use super::Invalid::*;
+    use super::Portal::*;
+    use super::Shape::*;
+    use super::Step::*;
+    use super::run;
+
+    /// The nine `read:` scopes of the 13 (a bit each, in the order of `RECOMMENDED`).
+    const READ_ONLY_SCOPES: u16 = 0b0_0011_1111_1110;
+
+    /// Found by the fuzzer (seed `0xb`): two tools answered with fewer scopes than their
+    /// catalog records; `pages:tree`, answered with `read:hierarchical-content:confluence`
+    /// alone, stays enabled under a grant without `read:page:confluence`, as the answer
+    /// allows. The fuzzer's model then remembered only the last such tool (fixed in the test:
+    /// every answer shape is remembered), not a provider defect.
+    #[tokio::test]
+    async fn two_tools_answered_with_fewer_scopes_then_a_narrowing() {
+        run(vec![
+            Shape(AnswerScopesSubset(1)),
+            Shape(AnswerScopesSubset(0)),
+            Scopes(Some(3632), false),
+        ])
+        .await;
+    }
+
+    #[tokio::test]
+    async fn a_narrowing_then_every_tool_switched_on_in_the_portal() {
+        run(vec![
+            Scopes(Some(READ_ONLY_SCOPES), false),
+            Portal(ToolsToggled(0b111_1111_1111)),
+            Scopes(None, false),
+        ])
+        .await;
+    }
+
+    #[tokio::test]
+    async fn an_import_under_enabled_only_tool_records_after_a_narrowing() {
+        run(vec![
+            Shape(EnabledOnlyToolRecords),
+            Scopes(Some(READ_ONLY_SCOPES), false),
+            Import,
+            Portal(ToolsToggled(0b1_1111_1111_1111)),
+            Scopes(None, true),
+        ])
+        .await;
+    }
+
+    #[tokio::test]
+    async fn a_move_there_and_back_keeps_the_grant_under_drift() {
+        run(vec![
+            Scopes(Some(READ_ONLY_SCOPES), false),
+            Move,
+            Portal(ToolsToggled(0b111_1111_1111)),
+            Move,
+            Tools(Some(0b101)),
+        ])
+        .await;
+    }
+
+    #[tokio::test]
+    async fn a_lost_create_answer_then_a_retired_tool_and_a_new_one() {
+        run(vec![
+            Fault(LostCreate),
+            Shape(RetireTool(0, true)),
+            Shape(AddTool(false)),
+            Agents(Some(0b011)),
+            Portal(AgentsAssigned(0b110)),
+            Fault(ServerError(500)),
+        ])
+        .await;
+    }
+
+    #[tokio::test]
+    async fn secrets_rotated_after_an_import_and_a_shared_app_switch() {
+        run(vec![
+            RotateWriteOnly(1),
+            Import,
+            Portal(SharedApp),
+            RotateWriteOnly(2),
+            RotatePlain(0),
+            Fault(RateLimited),
+            Invalid(BothSecrets),
+        ])
+        .await;
+    }
+
+    #[tokio::test]
+    async fn answer_shapes_that_disagree_with_the_catalog_after_a_deletion() {
+        run(vec![
+            Shape(AnswerScopesSubset(0)),
+            Shape(Reversed),
+            Shape(EmptyDescription),
+            Portal(Delete),
+            Description(None),
+            Shape(CatalogEntryWithoutProvider),
+            Shape(IntegrationWithoutId),
+            Shape(Paged),
+            Portal(Deactivate),
+            Invalid(ClassicScope),
+            Shape(Plain),
+            Enabled(Some(false)),
+        ])
+        .await;
     }
 }
