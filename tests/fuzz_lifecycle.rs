@@ -18,7 +18,7 @@
 
 mod protocol_support;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -105,6 +105,7 @@ static APPLIED: AtomicUsize = AtomicUsize::new(0);
 static FAILED: AtomicUsize = AtomicUsize::new(0);
 static UNCHANGED: AtomicUsize = AtomicUsize::new(0);
 static REFUSED: AtomicUsize = AtomicUsize::new(0);
+static CONTRADICTED: AtomicUsize = AtomicUsize::new(0);
 
 fn count(counter: &AtomicUsize) {
     counter.fetch_add(1, Ordering::Relaxed);
@@ -163,6 +164,10 @@ pub enum Shape {
     EnabledOnlyToolRecords,
     /// The integration answer lists only the first scope of this (two-scope) tool.
     AnswerScopesSubset(u8),
+    /// The integration answer lists this tool's catalog scopes and [`EXTRA_SCOPE`]: Frontegg
+    /// contradicts its catalog, and, unless the grant holds that scope, an apply that enables
+    /// the tool by its catalog record must warn and the next plan switch it off.
+    AnswerScopesSuperset(u8),
     /// Lists answered in Frontegg's paged wrapper, one item per page.
     Paged,
     /// The integration list carries one more Confluence integration without `id`.
@@ -314,6 +319,8 @@ const NEW_TOOL: (&str, &[&str]) = (
 #[derive(Clone, Debug)]
 struct Catalog {
     tools: Vec<(&'static str, &'static [&'static str], bool)>,
+    /// Tools whose integration answers list other scopes than their catalog records.
+    answers: BTreeMap<usize, Vec<String>>,
 }
 
 impl Catalog {
@@ -323,10 +330,20 @@ impl Catalog {
                 .iter()
                 .map(|(id, scopes)| (*id, *scopes, true))
                 .collect(),
+            answers: BTreeMap::new(),
         }
     }
 
-    /// The offered tools whose scopes lie inside `grant`, with their index.
+    /// The scopes Frontegg's integration answer reports for the tool at `i`.
+    fn answer_scopes(&self, i: usize) -> Vec<String> {
+        self.answers
+            .get(&i)
+            .cloned()
+            .unwrap_or_else(|| self.tools[i].1.iter().map(|s| s.to_string()).collect())
+    }
+
+    /// The offered tools whose scopes, by their catalog record and by their answers, lie
+    /// inside `grant`, with their index.
     fn offered_inside<'a>(
         &'a self,
         grant: &'a BTreeSet<String>,
@@ -334,8 +351,10 @@ impl Catalog {
         self.tools
             .iter()
             .enumerate()
-            .filter(|(_, (_, scopes, offered))| {
-                *offered && scopes.iter().all(|s| grant.contains(*s))
+            .filter(|(i, (_, scopes, offered))| {
+                *offered
+                    && scopes.iter().all(|s| grant.contains(*s))
+                    && self.answer_scopes(*i).iter().all(|s| grant.contains(s))
             })
             .map(|(i, (id, _, _))| (i, *id))
     }
@@ -353,16 +372,13 @@ struct Run {
     state: Value,
     /// The secret Frontegg holds for the app, when known.
     held_secret: Option<u8>,
-    /// The tools whose answers list only their first scope.
-    subset_tools: BTreeSet<usize>,
     catalog: Catalog,
 }
 
 /// The scopes Frontegg's integration answer reports for `tool`.
-fn answer_scopes(catalog: &Catalog, tool: &str, subset_tools: &BTreeSet<usize>) -> Vec<String> {
+fn answer_scopes(catalog: &Catalog, tool: &str) -> Vec<String> {
     match catalog.tools.iter().position(|(id, _, _)| *id == tool) {
-        Some(i) if subset_tools.contains(&i) => vec![catalog.tools[i].1[0].to_string()],
-        Some(i) => catalog.tools[i].1.iter().map(|s| s.to_string()).collect(),
+        Some(i) => catalog.answer_scopes(i),
         None => Vec::new(),
     }
 }
@@ -403,7 +419,6 @@ impl Run {
             model: Model::new(),
             state: Value::Null,
             held_secret: None,
-            subset_tools: BTreeSet::new(),
             catalog: Catalog::new(),
         }
     }
@@ -526,6 +541,23 @@ impl Run {
         let before = self.held().map(|h| held_tools(&h)).unwrap_or_default();
         let prior = self.state.clone();
         let faulted = fault.is_some();
+        // Tools this apply enables by their catalog record whose answers will show scopes
+        // outside the grant: Frontegg contradicts itself, the apply must warn and the next
+        // plan switch them off.
+        let grant = self.model.grant();
+        let contradicted: BTreeSet<String> = state_set(&plan.planned, "tools")
+            .into_iter()
+            .filter(|t| prior.is_null() || !state_set(&prior, "tools").contains(t))
+            .filter(|t| {
+                !answer_scopes(&self.catalog, t)
+                    .iter()
+                    .all(|s| grant.contains(s))
+            })
+            .collect();
+        if !contradicted.is_empty() {
+            self.h
+                .expect_follow_up("an answer shows a planned tool needs more than the grant");
+        }
         if let Some(fault) = fault {
             self.h.emulator.inject_fault(fault);
         }
@@ -547,6 +579,22 @@ impl Run {
                     if sent { Some(which) } else { self.held_secret }
                 }
             };
+            if !contradicted.is_empty() {
+                count(&CONTRADICTED);
+                for tool in &contradicted {
+                    assert!(
+                        warnings(&applied.diags)
+                            .iter()
+                            .any(|d| d.summary.contains(tool.as_str())
+                                || d.detail.contains(tool.as_str())),
+                        "the apply that enabled {tool} against its answer's scopes warns: {:#?}",
+                        applied.diags
+                    );
+                }
+                // The next apply switches them off.
+                self.check_grant(&contradicted, false);
+                return Box::pin(self.converge(None)).await;
+            }
             self.check_holds_config();
             self.check_grant(&BTreeSet::new(), true);
             if faulted {
@@ -615,7 +663,7 @@ impl Run {
         }
         // A tool whose answer lists fewer scopes than its catalog record is judged by the
         // answer once held: which tools an unset `tools` ends with then depends on history.
-        if self.model.tools.is_some() || self.subset_tools.is_empty() {
+        if self.model.tools.is_some() || self.catalog.answers.is_empty() {
             assert_eq!(
                 held_tools(&held),
                 self.model.expected_tools(&self.catalog),
@@ -641,7 +689,7 @@ impl Run {
         };
         let grant = self.model.grant();
         for tool in held_tools(&held) {
-            let scopes = answer_scopes(&self.catalog, &tool, &self.subset_tools);
+            let scopes = answer_scopes(&self.catalog, &tool);
             let inside = scopes.iter().all(|s| grant.contains(s));
             assert!(
                 inside || (!succeeded && before.contains(&tool)),
@@ -853,7 +901,17 @@ impl Run {
                 self.h
                     .emulator
                     .set_answer_scopes(TOOLS[i].0, Some(&TOOLS[i].1[..1]));
-                self.subset_tools.insert(i);
+                self.catalog
+                    .answers
+                    .insert(i, vec![TOOLS[i].1[0].to_string()]);
+            }
+            Shape::AnswerScopesSuperset(which) => {
+                let i = *which as usize % TOOLS.len();
+                let scopes: Vec<&str> = TOOLS[i].1.iter().copied().chain([EXTRA_SCOPE]).collect();
+                self.h.emulator.set_answer_scopes(TOOLS[i].0, Some(&scopes));
+                self.catalog
+                    .answers
+                    .insert(i, scopes.iter().map(|s| s.to_string()).collect());
             }
             Shape::Paged => self.h.emulator.set_page_size(Some(1)),
             Shape::IntegrationWithoutId => {
@@ -872,7 +930,7 @@ impl Run {
                 e.clear_answer_scopes();
                 e.set_page_size(None);
                 e.set_integration_without_id(None);
-                self.subset_tools.clear();
+                self.catalog.answers.clear();
             }
             Shape::RetireTool(which, removed) => {
                 let i = *which as usize % self.catalog.tools.len();
@@ -1051,6 +1109,7 @@ fn step() -> impl Strategy<Value = Step> {
             Just(Shape::CatalogEntryWithoutProvider),
             Just(Shape::EnabledOnlyToolRecords),
             (0u8..5).prop_map(Shape::AnswerScopesSubset),
+            (0u8..11).prop_map(Shape::AnswerScopesSuperset),
             Just(Shape::Paged),
             Just(Shape::IntegrationWithoutId),
             Just(Shape::Plain),
@@ -1116,11 +1175,12 @@ fn lifecycle_sequences_keep_terraforms_rules_and_frontegg_true_to_the_configurat
     });
     let _ = writeln!(
         std::io::stderr(),
-        "lifecycle fuzzer: {} applies, {} failed applies, {} empty plans, {} refused configurations",
+        "lifecycle fuzzer: {} applies, {} failed applies, {} empty plans, {} refused configurations, {} applies that enabled a tool its answer then contradicted",
         APPLIED.load(Ordering::Relaxed),
         FAILED.load(Ordering::Relaxed),
         UNCHANGED.load(Ordering::Relaxed),
         REFUSED.load(Ordering::Relaxed),
+        CONTRADICTED.load(Ordering::Relaxed),
     );
     match result {
         Ok(()) => {}
