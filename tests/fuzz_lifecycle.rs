@@ -373,6 +373,8 @@ struct Run {
     /// The secret Frontegg holds for the app, when known.
     held_secret: Option<u8>,
     catalog: Catalog,
+    /// Applies of this run that enabled a tool its answer then contradicted.
+    contradicted: usize,
 }
 
 /// The scopes Frontegg's integration answer reports for `tool`.
@@ -420,6 +422,7 @@ impl Run {
             state: Value::Null,
             held_secret: None,
             catalog: Catalog::new(),
+            contradicted: 0,
         }
     }
 
@@ -581,6 +584,7 @@ impl Run {
             };
             if !contradicted.is_empty() {
                 count(&CONTRADICTED);
+                self.contradicted += 1;
                 for tool in &contradicted {
                     assert!(
                         warnings(&applied.diags)
@@ -1068,13 +1072,15 @@ impl Run {
     }
 }
 
-/// Runs `steps` from a fresh emulator: a create first, then each step.
-async fn run(steps: Vec<Step>) {
+/// Runs `steps` from a fresh emulator: a create first, then each step. Returns how many
+/// applies enabled a tool its answer then contradicted.
+async fn run(steps: Vec<Step>) -> usize {
     let mut run = Run::start().await;
     run.converge(None).await;
     for step in &steps {
         run.step(step).await;
     }
+    run.contradicted
 }
 
 fn mask(bits: u32) -> impl Strategy<Value = u16> {
@@ -1219,6 +1225,20 @@ mod sequences {
             Scopes(Some(3632), false),
         ])
         .await;
+    }
+
+    #[tokio::test]
+    async fn a_tool_answered_beyond_the_grant_after_a_deletion_warns_then_is_switched_off() {
+        let contradicted = run(vec![
+            Shape(AnswerScopesSuperset(0)),
+            Portal(Delete),
+            Tools(Some(0b11)),
+        ])
+        .await;
+        assert_eq!(
+            contradicted, 1,
+            "the create after the deletion enabled pages:read"
+        );
     }
 
     #[tokio::test]
