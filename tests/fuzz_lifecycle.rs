@@ -321,6 +321,9 @@ struct Catalog {
     tools: Vec<(&'static str, &'static [&'static str], bool)>,
     /// Tools whose integration answers list other scopes than their catalog records.
     answers: BTreeMap<usize, Vec<String>>,
+    /// Every scope any answer ever listed for a tool whose answers differed from its record:
+    /// the provider remembers what Frontegg reported, also once the answers agree again.
+    ever: BTreeMap<usize, BTreeSet<String>>,
 }
 
 impl Catalog {
@@ -331,6 +334,7 @@ impl Catalog {
                 .map(|(id, scopes)| (*id, *scopes, true))
                 .collect(),
             answers: BTreeMap::new(),
+            ever: BTreeMap::new(),
         }
     }
 
@@ -342,8 +346,17 @@ impl Catalog {
             .unwrap_or_else(|| self.tools[i].1.iter().map(|s| s.to_string()).collect())
     }
 
-    /// The offered tools whose scopes, by their catalog record and by their answers, lie
-    /// inside `grant`, with their index.
+    /// Answers for the tool at `i` list `scopes` from now on.
+    fn answer_with(&mut self, i: usize, scopes: Vec<String>) {
+        self.ever
+            .entry(i)
+            .or_default()
+            .extend(scopes.iter().cloned());
+        self.answers.insert(i, scopes);
+    }
+
+    /// The offered tools whose scopes, by their catalog record and by every answer, lie inside
+    /// `grant`, with their index.
     fn offered_inside<'a>(
         &'a self,
         grant: &'a BTreeSet<String>,
@@ -355,6 +368,10 @@ impl Catalog {
                 *offered
                     && scopes.iter().all(|s| grant.contains(*s))
                     && self.answer_scopes(*i).iter().all(|s| grant.contains(s))
+                    && self
+                        .ever
+                        .get(i)
+                        .is_none_or(|ever| ever.iter().all(|s| grant.contains(s)))
             })
             .map(|(i, (id, _, _))| (i, *id))
     }
@@ -667,7 +684,7 @@ impl Run {
         }
         // A tool whose answer lists fewer scopes than its catalog record is judged by the
         // answer once held: which tools an unset `tools` ends with then depends on history.
-        if self.model.tools.is_some() || self.catalog.answers.is_empty() {
+        if self.model.tools.is_some() || self.catalog.ever.is_empty() {
             assert_eq!(
                 held_tools(&held),
                 self.model.expected_tools(&self.catalog),
@@ -905,17 +922,14 @@ impl Run {
                 self.h
                     .emulator
                     .set_answer_scopes(TOOLS[i].0, Some(&TOOLS[i].1[..1]));
-                self.catalog
-                    .answers
-                    .insert(i, vec![TOOLS[i].1[0].to_string()]);
+                self.catalog.answer_with(i, vec![TOOLS[i].1[0].to_string()]);
             }
             Shape::AnswerScopesSuperset(which) => {
                 let i = *which as usize % TOOLS.len();
                 let scopes: Vec<&str> = TOOLS[i].1.iter().copied().chain([EXTRA_SCOPE]).collect();
                 self.h.emulator.set_answer_scopes(TOOLS[i].0, Some(&scopes));
                 self.catalog
-                    .answers
-                    .insert(i, scopes.iter().map(|s| s.to_string()).collect());
+                    .answer_with(i, scopes.iter().map(|s| s.to_string()).collect());
             }
             Shape::Paged => self.h.emulator.set_page_size(Some(1)),
             Shape::IntegrationWithoutId => {
@@ -1239,6 +1253,17 @@ mod sequences {
             contradicted, 1,
             "the create after the deletion enabled pages:read"
         );
+    }
+
+    /// Found by the fuzzer (seed `0x20`): `pages:read` answered with a scope beyond the grant is
+    /// switched off; once the answers agree with the catalog again, the provider still judges
+    /// it by the scopes Frontegg last reported for it (it is not held, so no answer reports it
+    /// again) and leaves it off. That is the documented rule (tools are judged by what Frontegg
+    /// reported); the fuzzer's model expected the catalog's judgement and now remembers every
+    /// answered scope as the provider does.
+    #[tokio::test]
+    async fn a_tool_answered_beyond_the_grant_stays_off_when_the_answers_agree_again() {
+        run(vec![Shape(AnswerScopesSuperset(0)), Shape(Plain)]).await;
     }
 
     #[tokio::test]
