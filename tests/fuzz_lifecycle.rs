@@ -192,6 +192,10 @@ pub enum FaultKind {
     /// The integration is deleted in the portal; the create that follows is made, its answer
     /// lost.
     LostCreate,
+    /// The update is made, then answered with this status instead of the integration.
+    AppliedThenFailed(u16),
+    /// The agents change (to the next set) and Frontegg refuses every agent assignment.
+    AgentsRefused,
 }
 
 /// A configuration that must be refused, with nothing changed.
@@ -1000,8 +1004,12 @@ impl Run {
             }
             self.refresh().await;
         }
-        // A change to apply: the next description.
-        self.model.description = Some(self.model.description.map_or(0, |d| (d + 1) % 3));
+        // A change to apply: the next description (or the next agents).
+        if let FaultKind::AgentsRefused = kind {
+            self.model.agents = Some(self.model.agents.map_or(1, |a| (a + 1) % 8));
+        } else {
+            self.model.description = Some(self.model.description.map_or(0, |d| (d + 1) % 3));
+        }
         let creating = self.state.is_null();
         let any = format!("{INTEGRATIONS}*");
         let fault = match kind {
@@ -1022,6 +1030,23 @@ impl Run {
                 },
                 delay_ms: 0,
             },
+            FaultKind::AgentsRefused => Fault::respond(
+                "POST",
+                &format!("{INTEGRATIONS}/*"),
+                0,
+                400,
+                r#"{"errors":["agent assignment refused"]}"#,
+            ),
+            FaultKind::AppliedThenFailed(status) if creating => {
+                Fault::apply_then_respond("POST", INTEGRATIONS, 1, *status, "upstream failed")
+            }
+            FaultKind::AppliedThenFailed(status) => Fault::apply_then_respond(
+                "PATCH",
+                &format!("{INTEGRATIONS}/*"),
+                1,
+                *status,
+                "upstream failed",
+            ),
             FaultKind::LostUpdate | FaultKind::LostCreate if creating => {
                 Fault::apply_then_drop("POST", INTEGRATIONS, 1)
             }
@@ -1142,6 +1167,8 @@ fn step() -> impl Strategy<Value = Step> {
             Just(FaultKind::RateLimited),
             Just(FaultKind::LostUpdate),
             Just(FaultKind::LostCreate),
+            prop_oneof![Just(500u16), Just(400)].prop_map(FaultKind::AppliedThenFailed),
+            Just(FaultKind::AgentsRefused),
         ]
         .prop_map(Step::Fault),
         1 => prop_oneof![
