@@ -8,7 +8,10 @@
 //!   `isActive`, the app's client id and secret, the tools, the agents when configured);
 //! - after a failed apply the state is true to what Frontegg holds;
 //! - no tool whose scopes (as Frontegg's integration answer reports them) lie outside the
-//!   grant is enabled, unless it was enabled before the apply and the apply failed;
+//!   grant is enabled, unless it was enabled before the apply and the apply failed, or the
+//!   apply enabled it by its catalog record and its answer then listed more scopes (Frontegg
+//!   contradicting itself: that apply must warn naming the tool, and the next one switch it
+//!   off);
 //! - no secret reaches the emulator's request log in clear (the harness checks diagnostics);
 //! - a configuration that must be refused is refused with an error and changes nothing.
 //!
