@@ -786,6 +786,9 @@ impl Run {
     }
 
     async fn step(&mut self, step: &Step) {
+        // Each step is another terraform command: a new provider process, which reads
+        // Frontegg's catalog afresh (a process reads it once).
+        self.h.new_run().await;
         match step {
             Step::Scopes(mask, extra) => {
                 self.model.scopes = mask.map(|m| m.max(1));
