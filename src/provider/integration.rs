@@ -586,23 +586,27 @@ async fn settle_tools(
 /// (nothing when `agent_ids` is not configured).
 fn agent_changes(
     req: &Change<Integration>,
-    current: Option<&[String]>,
+    current: &BTreeSet<String>,
 ) -> (Vec<String>, Vec<String>) {
     let Some(wanted) = req.config.agent_ids.get() else {
         return (Vec::new(), Vec::new());
     };
-    let current: BTreeSet<String> = match current {
+    (
+        wanted.difference(current).cloned().collect(),
+        current.difference(wanted).cloned().collect(),
+    )
+}
+
+/// The agents assigned now: as Frontegg reports them, else as the prior state knew them.
+fn current_agents(req: &Change<Integration>, reported: Option<&[String]>) -> BTreeSet<String> {
+    match reported {
         Some(ids) => ids.iter().cloned().collect(),
         None => req
             .prior
             .as_ref()
             .and_then(|p| p.agent_ids.get().cloned())
             .unwrap_or_default(),
-    };
-    (
-        wanted.difference(&current).cloned().collect(),
-        current.difference(wanted).cloned().collect(),
-    )
+    }
 }
 
 /// Assigns and unassigns agents of `integration` as configured, then returns the state of
@@ -620,21 +624,13 @@ async fn converge_agents(
     cancel: &CancellationToken,
     diags: &mut Diagnostics,
 ) -> Integration {
-    let (assign, unassign) = agent_changes(req, integration.agent_ids.as_deref());
+    let mut done = current_agents(req, integration.agent_ids.as_deref());
+    let (assign, unassign) = agent_changes(req, &done);
     if assign.is_empty() && unassign.is_empty() {
         return state_from(&integration, known, vendor, diags);
     }
     let id = integration.id.clone();
     let title = &vendor.title;
-    let before: BTreeSet<String> = match integration.agent_ids.as_deref() {
-        Some(ids) => ids.iter().cloned().collect(),
-        None => req
-            .prior
-            .as_ref()
-            .and_then(|p| p.agent_ids.get().cloned())
-            .unwrap_or_default(),
-    };
-    let mut done = before;
     let mut failed = false;
     match client.assign_agents(&id, &assign, cancel).await {
         Err(e) => {
@@ -667,20 +663,15 @@ async fn converge_agents(
     match client.get_integration(&id, cancel).await {
         Ok(Some(current)) => {
             memory.learn(&current);
-            state_from(&current, &known, vendor, diags)
+            return state_from(&current, &known, vendor, diags);
         }
-        Ok(None) => {
-            diags.error(
-                format!("{title} integration is gone"),
-                format!(
-                    "Integration {id} was no longer listed after its agents were changed. Run \
-                     terraform apply again to create it."
-                ),
-            );
-            let mut state = state_from(&integration, &known, vendor, diags);
-            state.agent_ids = Maybe::some(done);
-            state
-        }
+        Ok(None) => diags.error(
+            format!("{title} integration is gone"),
+            format!(
+                "Integration {id} was no longer listed after its agents were changed. Run \
+                 terraform apply again to create it."
+            ),
+        ),
         Err(e) => {
             let what = if failed {
                 "the agent calls that succeeded"
@@ -695,11 +686,12 @@ async fn converge_agents(
                      next plan reads it again. Frontegg said: {e}"
                 ),
             );
-            let mut state = state_from(&integration, &known, vendor, diags);
-            state.agent_ids = Maybe::some(done);
-            state
         }
     }
+    // Not read back: the answer before the agent calls, with the agents they changed.
+    let mut state = state_from(&integration, &known, vendor, diags);
+    state.agent_ids = Maybe::some(done);
+    state
 }
 
 /// The plan of an integration from Frontegg's catalog (`None` when the provider is not
