@@ -59,7 +59,8 @@ impl Client {
         self.find_by_catalog_id(catalog_id, &op).await
     }
 
-    /// Changes the fields set in `patch`; [`ErrorKind::NotFound`] when the integration is gone.
+    /// Changes the fields set in `patch`; [`ErrorKind::NotFound`](crate::ErrorKind::NotFound)
+    /// when the integration is gone.
     pub async fn update_integration(
         &self,
         id: &str,
