@@ -362,3 +362,128 @@ mod start_up {
         assert!(ProviderService::new_without_checks(Arc::new(MisfitProvider)).is_ok());
     }
 }
+
+/// `Thing`'s attributes and one more, with `Thing` embedded by `#[serde(flatten)]`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+struct Extended {
+    kind: Unknowable<String>,
+    #[serde(flatten)]
+    thing: Thing,
+}
+
+/// `Extended` flattened once more.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+struct Outer {
+    owner: Option<String>,
+    #[serde(flatten)]
+    extended: Extended,
+}
+
+fn extended_schema(extra: &[(&str, Type)]) -> Schema {
+    let mut attributes = schema().block.attributes;
+    for (name, ty) in extra {
+        let attribute = Attribute::new(*name, ty.clone());
+        // `owner` is an `Option`, the other extra fields are not.
+        attributes.push(if *name == "owner" {
+            attribute.optional()
+        } else {
+            attribute.required()
+        });
+    }
+    Schema::new(0, Block::new(attributes))
+}
+
+fn extended_value() -> Value {
+    let mut value = value();
+    value.set_attr("kind", Value::string("app"));
+    value
+}
+
+#[test]
+fn a_flattened_model_reads_and_writes_like_the_struct_written_out() {
+    let ty = extended_schema(&[("kind", Type::String)]).value_type();
+    let mut value = extended_value();
+    for (name, v) in [
+        ("version", Value::from(12345678901234567890u64)),
+        ("tags", Value::Null),
+    ] {
+        value.set_attr(name, v);
+    }
+    let model: Extended = model::from_value(&value).expect("reads");
+    assert_eq!(model.kind, Unknowable::Known("app".to_string()));
+    assert_eq!(model.thing.tags, Unknowable::Known(None));
+    assert_eq!(
+        model.thing.version,
+        Unknowable::Known(Some(Number(
+            "12345678901234567890".parse().expect("number")
+        )))
+    );
+    assert_eq!(model::to_value(&model, &ty).expect("writes"), value);
+
+    let plain: Thing = model::from_value(&self::value()).expect("reads");
+    let flattened: Extended = model::from_value(&extended_value()).expect("reads");
+    assert_eq!(flattened.thing, plain);
+}
+
+#[test]
+fn unknown_null_and_known_values_survive_flattening_in_every_field() {
+    let ty = extended_schema(&[("kind", Type::String)]).value_type();
+    for name in ["id", "tags", "version", "apps", "kind"] {
+        for v in [Value::Unknown, Value::Null] {
+            if name == "kind" && v.is_null() {
+                continue;
+            }
+            let mut value = extended_value();
+            value.set_attr(name, v.clone());
+            let model: Extended =
+                model::from_value(&value).unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert_eq!(
+                model::to_value(&model, &ty).expect("writes"),
+                value,
+                "{name} = {v:?}"
+            );
+        }
+    }
+    // A set with an unknown element is unknown, as in a plain struct.
+    let mut value = extended_value();
+    value.set_attr("tags", Value::set([Value::string("a"), Value::Unknown]));
+    let model: Extended = model::from_value(&value).expect("reads");
+    assert!(model.thing.tags.is_unknown());
+}
+
+#[test]
+fn a_flattened_struct_may_flatten_another() {
+    let ty = extended_schema(&[("kind", Type::String), ("owner", Type::String)]).value_type();
+    let mut value = extended_value();
+    value.set_attr("owner", Value::Null);
+    value.set_attr("name", Value::Unknown);
+    let model: Outer = model::from_value(&value).expect("reads");
+    assert_eq!(model.owner, None);
+    assert!(model.extended.thing.name.is_unknown());
+    assert_eq!(model::to_value(&model, &ty).expect("writes"), value);
+}
+
+#[test]
+fn a_flattened_model_that_does_not_fit_its_schema_is_caught() {
+    let fits = extended_schema(&[("kind", Type::String)]);
+    assert_eq!(model::check::<Extended>(&fits, Unknowns::Allowed), Ok(()));
+    // The schema has an attribute neither struct has.
+    let extra = extended_schema(&[("kind", Type::String), ("color", Type::String)]);
+    let problems = model::check::<Extended>(&extra, Unknowns::Allowed).expect_err("extra");
+    assert!(problems[0].contains("color"), "{problems:?}");
+    // The flattened struct has a field the schema lacks.
+    let mut attributes = fits.block.attributes.clone();
+    attributes.retain(|a| a.name != "tags");
+    let missing = Schema::new(0, Block::new(attributes));
+    let problems = model::check::<Extended>(&missing, Unknowns::Allowed).expect_err("missing");
+    assert!(problems[0].contains("tags"), "{problems:?}");
+    // A value of the wrong type for a flattened field.
+    let mut value = extended_value();
+    value.set_attr("name", Value::Bool(true));
+    assert!(model::from_value::<Extended>(&value).is_err());
+    // A field of the outer struct the value lacks.
+    let mut value = extended_value();
+    value.set_attr("kind", Value::Null);
+    let error = model::from_value::<Extended>(&value).expect_err("null kind");
+    assert_eq!(error.path, "kind");
+}

@@ -1,11 +1,16 @@
 //! A `serde` deserializer over a [`Value`]: objects to structs (with exactly the struct's
 //! fields), lists, sets and tuples to sequences, maps to maps, null to `None`, unknown to
 //! [`super::Unknowable::Unknown`].
+//!
+//! Every typed request (a field's type asks for a string, a sequence, a struct, ...) refuses
+//! null and unknown unless the field is an `Option` or an `Unknowable`. `deserialize_any` alone
+//! accepts them, as `None` and `()`: it is what serde calls to buffer the attributes of a
+//! `#[serde(flatten)]` struct, whose `Unknowable`, `Option` and `Number` fields then read them
+//! back from the buffer (see their `Deserialize`).
 
 use std::collections::btree_map;
 
 use serde::de::{self, DeserializeSeed, IntoDeserializer, MapAccess, SeqAccess, Visitor};
-use serde::forward_to_deserialize_any;
 use tfvalue::Value;
 
 use super::{ModelError, NUMBER, UNKNOWABLE, child, index, key};
@@ -36,11 +41,21 @@ impl<'a> ValueDeserializer<'a> {
     }
 }
 
-impl<'de> de::Deserializer<'de> for ValueDeserializer<'de> {
-    type Error = ModelError;
+/// Typed requests: null and unknown are refused (the field is not an `Option` or an
+/// `Unknowable`, or it would have asked for one), a known value goes to the visitor.
+macro_rules! typed {
+    ($($method:ident)*) => {$(
+        fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ModelError> {
+            self.not_null_or_unknown()?;
+            self.known(visitor)
+        }
+    )*};
+}
 
-    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ModelError> {
-        self.not_null_or_unknown()?;
+impl<'de> ValueDeserializer<'de> {
+    /// A known value to the visitor: what every typed request reads (after refusing null and
+    /// unknown).
+    fn known<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ModelError> {
         match self.value {
             Value::Bool(b) => visitor.visit_bool(*b),
             Value::Number(n) => {
@@ -74,6 +89,31 @@ impl<'de> de::Deserializer<'de> for ValueDeserializer<'de> {
             Value::Null | Value::Unknown | Value::Dynamic(..) => {
                 Err(self.error(format!("cannot read a {} value", self.value.kind())))
             }
+        }
+    }
+}
+
+impl<'de> de::Deserializer<'de> for ValueDeserializer<'de> {
+    type Error = ModelError;
+
+    /// The value as it is, null as `None` and a value not wholly known as `()`; numbers that
+    /// no `i64`, `u64` or `f64` holds exactly as their decimal text.
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ModelError> {
+        match self.value {
+            Value::Null => visitor.visit_none(),
+            _ if !self.value.is_wholly_known() => visitor.visit_unit(),
+            Value::Number(n) => {
+                if let Some(i) = n.as_i64() {
+                    visitor.visit_i64(i)
+                } else if let Some(u) = n.as_u64() {
+                    visitor.visit_u64(u)
+                } else if tfvalue::Number::from_f64_shortest(n.as_f64()).as_ref() == Some(n) {
+                    visitor.visit_f64(n.as_f64())
+                } else {
+                    visitor.visit_string(n.to_string())
+                }
+            }
+            _ => self.known(visitor),
         }
     }
 
@@ -174,9 +214,41 @@ impl<'de> de::Deserializer<'de> for ValueDeserializer<'de> {
         }
     }
 
-    forward_to_deserialize_any! {
-        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
-        bytes byte_buf unit_struct seq tuple tuple_struct map identifier ignored_any
+    fn deserialize_unit_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, ModelError> {
+        self.deserialize_unit(visitor)
+    }
+
+    fn deserialize_tuple<V: Visitor<'de>>(
+        self,
+        _len: usize,
+        visitor: V,
+    ) -> Result<V::Value, ModelError> {
+        self.deserialize_seq(visitor)
+    }
+
+    fn deserialize_tuple_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _len: usize,
+        visitor: V,
+    ) -> Result<V::Value, ModelError> {
+        self.deserialize_seq(visitor)
+    }
+
+    fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ModelError> {
+        visitor.visit_unit()
+    }
+
+    typed! {
+        deserialize_bool deserialize_i8 deserialize_i16 deserialize_i32 deserialize_i64
+        deserialize_i128 deserialize_u8 deserialize_u16 deserialize_u32 deserialize_u64
+        deserialize_u128 deserialize_f32 deserialize_f64 deserialize_char deserialize_str
+        deserialize_string deserialize_bytes deserialize_byte_buf deserialize_seq deserialize_map
+        deserialize_identifier
     }
 }
 

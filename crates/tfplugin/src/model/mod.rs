@@ -12,6 +12,7 @@
 //! | `Vec<T>` / `BTreeSet<T>` | a list or a set |
 //! | `BTreeMap<String, T>` | a map |
 //! | a struct | an object; its fields are exactly the object's attributes |
+//! | `#[serde(flatten)] field: S` | `S`'s attributes among the struct's own (a shared model embedded in a resource's) |
 //!
 //! ```
 //! use std::collections::BTreeSet;
@@ -166,10 +167,28 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Unknowable<T> {
             fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
                 T::deserialize(d).map(Unknowable::Known)
             }
+            /// From serde's buffer of a `#[serde(flatten)]` struct's attributes, where the
+            /// value deserializer wrote unknown as `()` and null as `None`.
             fn visit_newtype_struct<D: Deserializer<'de>>(
                 self,
                 d: D,
             ) -> Result<Self::Value, D::Error> {
+                d.deserialize_option(BufferedVisitor(std::marker::PhantomData))
+            }
+        }
+        struct BufferedVisitor<T>(std::marker::PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for BufferedVisitor<T> {
+            type Value = Unknowable<T>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a value, null or unknown")
+            }
+            fn visit_unit<E>(self) -> Result<Self::Value, E> {
+                Ok(Unknowable::Unknown)
+            }
+            fn visit_none<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+                T::deserialize(serde::de::value::UnitDeserializer::new()).map(Unknowable::Known)
+            }
+            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
                 T::deserialize(d).map(Unknowable::Known)
             }
         }
@@ -190,13 +209,28 @@ impl Serialize for Number {
 impl<'de> Deserialize<'de> for Number {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct NumberVisitor;
-        impl Visitor<'_> for NumberVisitor {
+        impl<'de> Visitor<'de> for NumberVisitor {
             type Value = Number;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a number as decimal text")
             }
             fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Number, E> {
                 s.parse().map(Number).map_err(E::custom)
+            }
+            // From serde's buffer of a `#[serde(flatten)]` struct's attributes.
+            fn visit_newtype_struct<D: Deserializer<'de>>(self, d: D) -> Result<Number, D::Error> {
+                d.deserialize_any(self)
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Number, E> {
+                Ok(Number(tfvalue::Number::from_i64(v)))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Number, E> {
+                Ok(Number(tfvalue::Number::from_u64(v)))
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Number, E> {
+                tfvalue::Number::from_f64_shortest(v)
+                    .map(Number)
+                    .ok_or_else(|| E::custom("NaN is not a Terraform number"))
             }
         }
         deserializer.deserialize_newtype_struct(NUMBER, NumberVisitor)

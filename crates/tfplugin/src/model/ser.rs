@@ -198,16 +198,20 @@ impl<'a> ser::Serializer for ValueSerializer<'a> {
         Err(self.mismatch("an enum variant with data"))
     }
 
+    /// A map, or an object when the type is one: a struct with a `#[serde(flatten)]` field
+    /// serializes as a map of its attributes and those of the flattened struct.
     fn serialize_map(self, _len: Option<usize>) -> Result<Map<'a>, ModelError> {
-        match self.ty {
-            Type::Map(element) => Ok(Map {
-                element,
-                path: self.path,
-                entries: BTreeMap::new(),
-                key: None,
-            }),
-            _ => Err(self.mismatch("a map")),
-        }
+        let of = match self.ty {
+            Type::Map(element) => Entries::Elements(element),
+            Type::Object(attributes) => Entries::Attributes(attributes),
+            _ => return Err(self.mismatch("a map")),
+        };
+        Ok(Map {
+            of,
+            path: self.path,
+            entries: BTreeMap::new(),
+            key: None,
+        })
     }
 
     fn serialize_struct(self, name: &'static str, _len: usize) -> Result<Object<'a>, ModelError> {
@@ -308,8 +312,14 @@ impl ser::SerializeTupleStruct for Sequence<'_> {
     }
 }
 
+/// What a serialized map holds: a map's elements, or an object's attributes.
+enum Entries<'a> {
+    Elements(&'a Type),
+    Attributes(&'a BTreeMap<String, Type>),
+}
+
 pub(super) struct Map<'a> {
-    element: &'a Type,
+    of: Entries<'a>,
     path: String,
     entries: BTreeMap<String, Value>,
     key: Option<String>,
@@ -334,13 +344,40 @@ impl ser::SerializeMap for Map<'_> {
         let Some(k) = self.key.take() else {
             return Err(ModelError::at(&self.path, "a map value without a key"));
         };
-        let v = value.serialize(ValueSerializer::new(self.element, key(&self.path, &k)))?;
+        let (ty, path) = match self.of {
+            Entries::Elements(element) => (element, key(&self.path, &k)),
+            Entries::Attributes(attributes) => {
+                let path = child(&self.path, &k);
+                let Some(ty) = attributes.get(&k) else {
+                    return Err(ModelError::at(
+                        &path,
+                        "the field of the model is not an attribute of the schema",
+                    ));
+                };
+                (ty, path)
+            }
+        };
+        let v = value.serialize(ValueSerializer::new(ty, path))?;
         self.entries.insert(k, v);
         Ok(())
     }
 
     fn end(self) -> Result<Value, ModelError> {
-        Ok(Value::Map(self.entries))
+        let Entries::Attributes(attributes) = self.of else {
+            return Ok(Value::Map(self.entries));
+        };
+        let missing: Vec<&str> = attributes
+            .keys()
+            .map(String::as_str)
+            .filter(|a| !self.entries.contains_key(*a))
+            .collect();
+        if !missing.is_empty() {
+            return Err(ModelError::at(
+                &self.path,
+                format!("attributes {missing:?} have no field in the model"),
+            ));
+        }
+        Ok(Value::Object(self.entries))
     }
 }
 
