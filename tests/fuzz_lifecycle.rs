@@ -859,7 +859,9 @@ impl Run {
         };
         let schema = |kind: Kind| match kind {
             Kind::Confluence => tfplugin::Resource::schema(&tfplugin::model::Typed(
-                terraform_provider_frontegg::provider::ConfluenceIntegration,
+                terraform_provider_frontegg::provider::AppResource(
+                    terraform_provider_frontegg::provider::Confluence,
+                ),
             )),
             Kind::Mcp => tfplugin::Resource::schema(&tfplugin::model::Typed(
                 terraform_provider_frontegg::provider::McpIntegration,

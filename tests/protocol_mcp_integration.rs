@@ -228,7 +228,9 @@ async fn a_confluence_integration_moved_here_plans_no_change() {
     let confluence_config = h.config([]);
     let confluence = h.create(&confluence_config).await;
     let ty = tfplugin::Resource::schema(&tfplugin::model::Typed(
-        terraform_provider_frontegg::provider::ConfluenceIntegration,
+        terraform_provider_frontegg::provider::AppResource(
+            terraform_provider_frontegg::provider::Confluence,
+        ),
     ))
     .value_type();
     let stored: serde_json::Value =

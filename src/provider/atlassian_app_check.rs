@@ -15,7 +15,9 @@ use tfplugin::schema::{Attribute, Block, Schema};
 use tfplugin::{Action, ActionProgress, Context};
 use tfvalue::{AttributePath, Type, Value};
 
-use super::{Atlassian, scopes};
+use super::confluence_integration::check_scopes;
+use super::provider_data::Atlassian;
+use super::scopes;
 
 pub(crate) const TYPE_NAME: &str = "frontegg_atlassian_app_check";
 
@@ -195,10 +197,5 @@ fn validate_scopes(value: &Value, diags: &mut Diagnostics) {
     };
     let known: Vec<&str> = elements.iter().filter_map(Value::as_str).collect();
     let has_unknown = elements.iter().any(Value::is_unknown);
-    super::confluence_integration::check_scopes(
-        &known,
-        has_unknown,
-        scopes::Unset::Unchecked,
-        diags,
-    );
+    check_scopes(&known, has_unknown, scopes::Unset::Unchecked, diags);
 }

@@ -9,12 +9,16 @@ use tfplugin::model::TypedDataSource;
 use tfplugin::schema::{Attribute, Block, Schema};
 use tfvalue::Type;
 
-use super::Api;
-use super::confluence_integration::{
-    AGENT_IDS_DESCRIPTION, FRONTEGG_INTEGRATION_ID_DESCRIPTION, REQUESTED_SCOPES_DESCRIPTION,
-    TOOL_SCOPES_DESCRIPTION, TOOLS_DESCRIPTION, TYPE_NAME, vendor,
+use super::confluence_integration::{CATALOG_APP, Confluence, REQUESTED_FROM, TOOLS_DESCRIPTION};
+use super::integration::model::{Reported, attr};
+use super::integration::read::find;
+use super::integration::resource::vendor;
+use super::integration::schema::{
+    AGENT_IDS_DESCRIPTION, TOOL_SCOPES_DESCRIPTION, frontegg_integration_id_description,
+    requested_scopes_description,
 };
-use super::integration::{self, Reported};
+use super::provider_data::Api;
+use super::type_names::CONFLUENCE_INTEGRATION;
 
 /// The `frontegg_confluence_integration` data source.
 pub struct ConfluenceIntegrationDataSource;
@@ -24,43 +28,43 @@ impl TypedDataSource for ConfluenceIntegrationDataSource {
     type Model = Reported;
 
     fn type_name(&self) -> &'static str {
-        TYPE_NAME
+        CONFLUENCE_INTEGRATION
     }
 
     fn schema(&self) -> Schema {
         Schema::new(
             0,
             Block::new(vec![
-                Attribute::new("id", Type::String)
+                Attribute::new(attr::ID, Type::String)
                     .computed()
                     .description("The integration's id (a UUID) in Frontegg."),
-                Attribute::new("name", Type::String)
+                Attribute::new(attr::NAME, Type::String)
                     .computed()
                     .description("Display name of the integration."),
-                Attribute::new("description", Type::String)
+                Attribute::new(attr::DESCRIPTION, Type::String)
                     .computed()
                     .description("Description of the integration."),
-                Attribute::new("client_id", Type::String)
+                Attribute::new(attr::CLIENT_ID, Type::String)
                     .computed()
                     .description("Client id of the Atlassian OAuth 2.0 (3LO) app."),
-                Attribute::new("tools", Type::set(Type::String))
+                Attribute::new(attr::TOOLS, Type::set(Type::String))
                     .computed()
                     .description(TOOLS_DESCRIPTION),
-                Attribute::new("requested_scopes", Type::set(Type::String))
+                Attribute::new(attr::REQUESTED_SCOPES, Type::set(Type::String))
                     .computed()
-                    .description(REQUESTED_SCOPES_DESCRIPTION),
-                Attribute::new("tool_scopes", Type::map(Type::set(Type::String)))
+                    .description(requested_scopes_description(REQUESTED_FROM)),
+                Attribute::new(attr::TOOL_SCOPES, Type::map(Type::set(Type::String)))
                     .computed()
                     .description(TOOL_SCOPES_DESCRIPTION),
-                Attribute::new("agent_ids", Type::set(Type::String))
+                Attribute::new(attr::AGENT_IDS, Type::set(Type::String))
                     .computed()
                     .description(AGENT_IDS_DESCRIPTION),
-                Attribute::new("enabled", Type::Bool)
+                Attribute::new(attr::ENABLED, Type::Bool)
                     .computed()
                     .description("Whether the integration is active (`isActive`)."),
-                Attribute::new("frontegg_integration_id", Type::String)
+                Attribute::new(attr::FRONTEGG_INTEGRATION_ID, Type::String)
                     .computed()
-                    .description(FRONTEGG_INTEGRATION_ID_DESCRIPTION),
+                    .description(frontegg_integration_id_description(CATALOG_APP)),
             ])
             .description(
                 "The environment's Confluence integration of Frontegg's MCP gateway. Never \
@@ -76,7 +80,7 @@ impl TypedDataSource for ConfluenceIntegrationDataSource {
         diags: &mut Diagnostics,
     ) -> Option<Reported> {
         let client = Api::client(ctx, diags)?;
-        match integration::find(&client, &vendor(), ctx.cancelled(), diags).await? {
+        match find(&client, &vendor::<Confluence>(), ctx.cancelled(), diags).await? {
             Some(integration) => Some(Reported::of(&integration)),
             None => {
                 diags.error(

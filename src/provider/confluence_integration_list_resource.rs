@@ -9,9 +9,13 @@ use tfplugin::model::{TypedResource, to_value};
 use tfplugin::schema::{Block, Schema};
 use tfplugin::{Context, ListRequest, ListResource, ListResult, ListResults};
 
-use super::Api;
-use super::confluence_integration::{ConfluenceIntegration, TYPE_NAME, vendor};
-use super::integration::{self, Integration};
+use super::confluence_integration::Confluence;
+use super::integration::model::Integration;
+use super::integration::read::find;
+use super::integration::resource::{AppResource, vendor};
+use super::integration::state::state_from;
+use super::provider_data::Api;
+use super::type_names::CONFLUENCE_INTEGRATION;
 
 /// The `frontegg_confluence_integration` list resource.
 pub struct ConfluenceIntegrationList;
@@ -19,7 +23,7 @@ pub struct ConfluenceIntegrationList;
 #[async_trait]
 impl ListResource for ConfluenceIntegrationList {
     fn type_name(&self) -> &'static str {
-        TYPE_NAME
+        CONFLUENCE_INTEGRATION
     }
 
     fn schema(&self) -> Schema {
@@ -43,14 +47,13 @@ impl ListResource for ConfluenceIntegrationList {
         let Some(client) = Api::client(ctx, diags) else {
             return;
         };
-        let vendor = vendor();
-        let Some(Some(found)) = integration::find(&client, &vendor, ctx.cancelled(), diags).await
-        else {
+        let vendor = vendor::<Confluence>();
+        let Some(Some(found)) = find(&client, &vendor, ctx.cancelled(), diags).await else {
             return;
         };
         // What an import of it reads: Frontegg never returns the secret.
-        let model = integration::state_from(&found, &Integration::default(), &vendor, diags);
-        let state = match to_value(&model, &ConfluenceIntegration.schema().value_type()) {
+        let model = state_from(&found, &Integration::default(), &vendor, diags);
+        let state = match to_value(&model, &AppResource(Confluence).schema().value_type()) {
             Ok(state) => state,
             Err(e) => {
                 diags.error(

@@ -12,7 +12,7 @@ use tfplugin::model::TypedDataSource;
 use tfplugin::schema::{Attribute, Block, Schema};
 use tfvalue::Type;
 
-use super::Api;
+use super::provider_data::Api;
 
 pub(crate) const TYPE_NAME: &str = "frontegg_integration_catalog";
 

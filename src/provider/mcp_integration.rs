@@ -7,141 +7,46 @@
 //! enabled; set, it is what the user's OAuth app grants and bounds `tools`. Scope spelling is
 //! checked only for Confluence, whose scope catalogue the provider knows.
 
-use std::collections::BTreeSet;
-
 use async_trait::async_trait;
 use frontegg_client::{CatalogEntry, Client};
-use serde::{Deserialize, Serialize};
 use tfplugin::Context;
 use tfplugin::diag::Diagnostics;
-use tfplugin::model::{Change, Maybe, MoveSource, Number, Plan, TypedResource, Unknowable};
-use tfplugin::schema::{Attribute, Block, Schema};
+use tfplugin::model::{Change, Maybe, MoveSource, Plan, TypedResource, Unknowable};
+use tfplugin::schema::{Attribute, Schema};
 use tfvalue::{AttributePath, Type, Value};
 use tokio_util::sync::CancellationToken;
 
-use super::confluence_integration;
-use super::integration::{self, Integration, Vendor, is_uuid};
-use super::tools::{ToolCatalog, ToolScopes};
-use super::{Api, scopes};
-
-pub(crate) const TYPE_NAME: &str = "frontegg_mcp_integration";
+use super::confluence_integration::{self, Confluence};
+use super::integration::model::{AppIntegration, Integration, attr};
+use super::integration::resource::App;
+use super::integration::schema::{self, Wording};
+use super::integration::tools::ToolCatalog;
+use super::integration::vendor::Vendor;
+use super::integration::{apply, catalog, plan, read, validate};
+use super::provider_data::Api;
+use super::scopes;
+use super::type_names::{CONFLUENCE_INTEGRATION, MCP_INTEGRATION};
 
 /// The `frontegg_mcp_integration` resource.
 pub struct McpIntegration;
 
-/// The model: the app, and the attributes every integration has.
-#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct McpIntegrationModel {
-    pub app: Unknowable<String>,
-    pub id: Maybe<String>,
-    pub name: Maybe<String>,
-    pub description: Maybe<String>,
-    pub client_id: Maybe<String>,
-    pub client_secret: Maybe<String>,
-    pub client_secret_wo: Maybe<String>,
-    pub client_secret_wo_version: Maybe<Number>,
-    pub scopes: Maybe<BTreeSet<String>>,
-    pub tools: Maybe<BTreeSet<String>>,
-    pub requested_scopes: Maybe<BTreeSet<String>>,
-    pub tool_scopes: Maybe<ToolScopes>,
-    pub agent_ids: Maybe<BTreeSet<String>>,
-    pub enabled: Maybe<bool>,
-    pub frontegg_integration_id: Maybe<String>,
-}
-
-impl McpIntegrationModel {
-    /// The app and the shared attributes.
-    pub(crate) fn split(self) -> (Unknowable<String>, Integration) {
-        let McpIntegrationModel {
-            app,
-            id,
-            name,
-            description,
-            client_id,
-            client_secret,
-            client_secret_wo,
-            client_secret_wo_version,
-            scopes,
-            tools,
-            requested_scopes,
-            tool_scopes,
-            agent_ids,
-            enabled,
-            frontegg_integration_id,
-        } = self;
-        let integration = Integration {
-            id,
-            name,
-            description,
-            client_id,
-            client_secret,
-            client_secret_wo,
-            client_secret_wo_version,
-            scopes,
-            tools,
-            requested_scopes,
-            tool_scopes,
-            agent_ids,
-            enabled,
-            frontegg_integration_id,
-        };
-        (app, integration)
-    }
-
-    /// The model of `app`'s integration.
-    pub(crate) fn join(app: Unknowable<String>, integration: Integration) -> McpIntegrationModel {
-        let Integration {
-            id,
-            name,
-            description,
-            client_id,
-            client_secret,
-            client_secret_wo,
-            client_secret_wo_version,
-            scopes,
-            tools,
-            requested_scopes,
-            tool_scopes,
-            agent_ids,
-            enabled,
-            frontegg_integration_id,
-        } = integration;
-        McpIntegrationModel {
-            app,
-            id,
-            name,
-            description,
-            client_id,
-            client_secret,
-            client_secret_wo,
-            client_secret_wo_version,
-            scopes,
-            tools,
-            requested_scopes,
-            tool_scopes,
-            agent_ids,
-            enabled,
-            frontegg_integration_id,
-        }
-    }
-
-    fn vendor(&self) -> Vendor {
-        Vendor::for_app(self.app.known().map_or("", String::as_str), None)
-    }
-
-    fn integration(&self) -> Integration {
-        self.clone().split().1
-    }
+/// The vendor of a model's app.
+fn vendor(model: &AppIntegration) -> Vendor {
+    Vendor::for_app(
+        model.app.known().map_or("", String::as_str),
+        None,
+        MCP_INTEGRATION,
+    )
 }
 
 /// The shared form of a change, and its app's vendor.
-fn shared(req: &Change<McpIntegrationModel>) -> (Vendor, Change<Integration>) {
+fn shared(req: &Change<AppIntegration>) -> (Vendor, Change<Integration>) {
     (
-        req.planned.vendor(),
+        vendor(&req.planned),
         Change {
-            prior: req.prior.as_ref().map(McpIntegrationModel::integration),
-            planned: req.planned.integration(),
-            config: req.config.integration(),
+            prior: req.prior.as_ref().map(|p| p.integration.clone()),
+            planned: req.planned.integration.clone(),
+            config: req.config.integration.clone(),
         },
     )
 }
@@ -165,7 +70,7 @@ async fn catalog_app(
         let mut apps: Vec<&str> = entries.iter().map(|e| e.provider.as_str()).collect();
         apps.sort_unstable();
         diags.error_at(
-            AttributePath::attr("app"),
+            AttributePath::attr(attr::APP),
             "Unknown app",
             format!(
                 "Frontegg's integration catalog in this environment has no app {app:?}. Its \
@@ -182,161 +87,80 @@ async fn catalog_app(
 
 #[async_trait]
 impl TypedResource for McpIntegration {
-    type Model = McpIntegrationModel;
+    type Model = AppIntegration;
 
     fn type_name(&self) -> &'static str {
-        TYPE_NAME
+        MCP_INTEGRATION
     }
 
     fn schema(&self) -> Schema {
-        Schema::new(
-            0,
-            Block::new(vec![
-                Attribute::new("app", Type::String)
-                    .required()
-                    .requires_replace()
-                    .description(
-                        "The app, as Frontegg's integration catalog names it (its `provider`: \
-                         `slack`, `github`, `jira`, `confluence`, ...; the \
-                         `frontegg_integration_catalog` data source lists them). Changing it \
-                         replaces the integration.",
-                    ),
-                Attribute::new("id", Type::String)
-                    .computed()
-                    .use_state_for_unknown()
-                    .description("The integration's id (a UUID) in Frontegg."),
-                Attribute::new("name", Type::String)
+        let app = Attribute::new(attr::APP, Type::String)
+            .required()
+            .requires_replace()
+            .description(
+                "The app, as Frontegg's integration catalog names it (its `provider`: `slack`, \
+                 `github`, `jira`, `confluence`, ...; the `frontegg_integration_catalog` data \
+                 source lists them). Changing it replaces the integration.",
+            );
+        schema::resource_schema(
+            Wording {
+                version: 0,
+                description: "The integration of one app of Frontegg's catalog (Slack, GitHub, \
+                     Jira, Confluence, ...) with Frontegg's MCP gateway: your OAuth app's \
+                     credentials, the tools the gateway offers agents, and the agents that may \
+                     use them.",
+                secret_of: "your OAuth app",
+                client_id: "Client id of your OAuth app at the vendor (not its app id). The \
+                     integration always uses this app: one that Frontegg holds on its own shared \
+                     app (`useFronteggIntegration`) shows `client_id` as a change in the plan, \
+                     and apply switches it to this app.",
+                requested_from: "from the vendor when a user connects",
+                catalog_app: "the app",
+                name: Attribute::new(attr::NAME, Type::String)
                     .optional()
                     .computed()
                     .description(
                         "Display name of the integration. Defaults to the app's name in \
-                         Frontegg's catalog (`Slack`), or the app itself when the catalog \
-                         gives none.",
+                         Frontegg's catalog (`Slack`), or the app itself when the catalog gives \
+                         none.",
                     ),
-                Attribute::new("description", Type::String)
-                    .optional()
-                    .description("Description of the integration, as Frontegg stores it."),
-                Attribute::new("client_id", Type::String)
-                    .required()
-                    .description(
-                        "Client id of your OAuth app at the vendor (not its app id). The \
-                     integration always uses this app: one that Frontegg holds on its own \
-                     shared app (`useFronteggIntegration`) shows `client_id` as a change in \
-                     the plan, and apply switches it to this app.",
-                    ),
-                Attribute::new("client_secret", Type::String)
-                    .optional()
-                    .sensitive()
-                    .description(
-                        "Secret of your OAuth app. Stored in the state (marked sensitive) and \
-                         never read back from Frontegg: a change sends the new secret. \
-                         Exactly one of `client_secret` and `client_secret_wo` is required.",
-                    ),
-                Attribute::new("client_secret_wo", Type::String)
-                    .optional()
-                    .sensitive()
-                    .write_only()
-                    .write_only_alternative("client_secret")
-                    .description(
-                        "Secret of your OAuth app, write-only: never stored in the plan or the \
-                         state. Needs Terraform 1.11 or later (use `client_secret` before \
-                         that). Sent on create and whenever `client_secret_wo_version` \
-                         changes. Exactly one of `client_secret` and `client_secret_wo` is \
-                         required.",
-                    ),
-                Attribute::new("client_secret_wo_version", Type::Number)
+                scopes: Attribute::new(attr::SCOPES, Type::set(Type::String))
                     .optional()
                     .description(
-                        "Any number; change it to send `client_secret_wo` again (after rotating \
-                         the secret). Terraform cannot see changes of a write-only value itself.",
-                    ),
-                Attribute::new("scopes", Type::set(Type::String))
-                    .optional()
-                    .description(
-                        "The OAuth scopes your OAuth app grants, in the vendor's notation \
-                         (Slack `chat:write`, GitHub `repo`, ...). Frontegg does not store it: \
-                         when set, every enabled tool must need only these scopes, and the \
-                         default `tools` are the catalog tools that fit inside them. Unset, \
-                         every catalog tool may be enabled. Spelling is checked only for \
+                        "The OAuth scopes your OAuth app grants, in the vendor's notation (Slack \
+                         `chat:write`, GitHub `repo`, ...). Frontegg does not store it: when \
+                         set, every enabled tool must need only these scopes, and the default \
+                         `tools` are the catalog tools that fit inside them. Unset, every \
+                         catalog tool may be enabled. Spelling is checked only for \
                          `confluence`, whose scopes the provider knows.",
                     ),
-                Attribute::new("tools", Type::set(Type::String))
-                    .optional()
-                    .computed()
-                    .description(
-                        "Identifiers of the tools the MCP gateway offers agents, as Frontegg's \
-                         tool catalog names them. When unset, every tool of the app's catalog \
-                         (inside `scopes` when set); when set, exactly these tools, each of \
-                         which must be offered by the catalog (and fit inside `scopes` when \
-                         set).",
-                    ),
-                Attribute::new("requested_scopes", Type::set(Type::String))
-                    .computed()
-                    .description(
-                        "The OAuth scopes the MCP gateway requests from the vendor when a user \
-                         connects: the union of the scopes the enabled tools need, as Frontegg \
-                         reports them.",
-                    ),
-                Attribute::new("tool_scopes", Type::map(Type::set(Type::String)))
-                    .computed()
-                    .description(confluence_integration::TOOL_SCOPES_DESCRIPTION),
-                Attribute::new("agent_ids", Type::set(Type::String))
-                    .optional()
-                    .computed()
-                    .use_state_for_unknown()
-                    .description(format!(
-                        "{} When set, exactly these agents are assigned (the others are \
-                         unassigned); when unset, assignments are left as they are and only \
-                         reported.",
-                        confluence_integration::AGENT_IDS_DESCRIPTION
-                    )),
-                Attribute::new("enabled", Type::Bool)
-                    .optional()
-                    .computed()
-                    .default(Value::Bool(true))
-                    .description(
-                        "Whether the integration is active (`isActive`). Defaults to `true`.",
-                    ),
-                Attribute::new("frontegg_integration_id", Type::String)
-                    .computed()
-                    .use_state_for_unknown()
-                    .description(
-                        "Id of the app in Frontegg's integration catalog \
-                         (`fronteggIntegrationId`).",
-                    ),
-            ])
-            .description(
-                "The integration of one app of Frontegg's catalog (Slack, GitHub, Jira, \
-                 Confluence, ...) with Frontegg's MCP gateway: your OAuth app's credentials, \
-                 the tools the gateway offers agents, and the agents that may use them.",
-            ),
+                tools: "Identifiers of the tools the MCP gateway offers agents, as Frontegg's \
+                     tool catalog names them. When unset, every tool of the app's catalog \
+                     (inside `scopes` when set); when set, exactly these tools, each of which \
+                     must be offered by the catalog (and fit inside `scopes` when set)."
+                    .to_string(),
+            },
+            vec![app],
         )
     }
 
     fn identity_schema(&self) -> Option<Schema> {
-        Some(Schema::new(
-            0,
-            Block::new(vec![
-                Attribute::new("id", Type::String)
-                    .required()
-                    .description("The integration's id (a UUID) in Frontegg."),
-            ]),
-        ))
+        Some(schema::identity_schema())
     }
 
-    fn validate(&self, _ctx: &Context, config: &McpIntegrationModel, diags: &mut Diagnostics) {
+    fn validate(&self, _ctx: &Context, config: &AppIntegration, diags: &mut Diagnostics) {
         if let Some(app) = config.app.known()
             && app.trim().is_empty()
         {
             diags.error_at(
-                AttributePath::attr("app"),
+                AttributePath::attr(attr::APP),
                 "Empty app",
                 "`app` must name an app of Frontegg's integration catalog (`slack`, ...).",
             );
         }
-        integration::validate(&config.integration(), &config.vendor(), diags);
-        if config.app.known().map(String::as_str) == Some(confluence_integration::CATALOG_PROVIDER)
-            && let Some(granted) = config.scopes.get()
+        validate::validate(&config.integration, &vendor(config), diags);
+        if config.app.known().map(String::as_str) == Some(Confluence::APP)
+            && let Some(granted) = config.integration.scopes.get()
         {
             let known: Vec<&str> = granted.iter().map(String::as_str).collect();
             confluence_integration::check_scopes(&known, false, scopes::Unset::Unbounded, diags);
@@ -346,19 +170,18 @@ impl TypedResource for McpIntegration {
     async fn modify_plan(
         &self,
         ctx: &Context,
-        req: &Plan<McpIntegrationModel>,
-        planned: &mut McpIntegrationModel,
+        req: &Plan<AppIntegration>,
+        planned: &mut AppIntegration,
         diags: &mut Diagnostics,
     ) {
         let shared = Plan {
-            prior: req.prior.as_ref().map(McpIntegrationModel::integration),
-            config: req.config.integration(),
-            proposed: req.proposed.integration(),
+            prior: req.prior.as_ref().map(|p| p.integration.clone()),
+            config: req.config.integration.clone(),
+            proposed: req.proposed.integration.clone(),
         };
-        let (app, mut integration) = planned.clone().split();
-        let mut vendor = planned.vendor();
+        let mut vendor = vendor(planned);
         let mut catalog = None;
-        if let Some(app) = app.known()
+        if let Some(app) = planned.app.known()
             && !Api::is_deferred(ctx)
         {
             let Some(client) = Api::client(ctx, diags) else {
@@ -371,7 +194,7 @@ impl TypedResource for McpIntegration {
                 .prior
                 .as_ref()
                 .filter(|p| p.app.known() == Some(app))
-                .and_then(|p| p.frontegg_integration_id.get().cloned());
+                .and_then(|p| p.integration.frontegg_integration_id.get().cloned());
             let entry = match known_id {
                 Some(id) => client.catalog_integration_by_id(&id, cancel).await,
                 None => {
@@ -387,71 +210,84 @@ impl TypedResource for McpIntegration {
                         })
                 }
             };
-            integration::answer_notes(&client, diags);
-            let mut catalog_name = None;
-            match entry {
-                Ok(entry) => {
-                    vendor = Vendor::for_app(app, entry.display_name.as_deref());
-                    catalog_name = entry.display_name.clone();
-                    catalog = ToolCatalog::of(&entry);
-                }
-                Err(e) => {
-                    let tolerated =
-                        integration::catalog_unreachable(&shared, &integration, &vendor, &e, diags);
-                    if tolerated.is_none() {
-                        return;
-                    }
-                }
+            let integration = &planned.integration;
+            let Some(entry) =
+                catalog::entry_for_plan(&client, &shared, integration, &vendor, entry, diags)
+            else {
+                return;
+            };
+            let catalog_name = entry.as_ref().and_then(|e| e.display_name.clone());
+            if let Some(entry) = &entry {
+                vendor = Vendor::for_app(app, entry.display_name.as_deref(), MCP_INTEGRATION);
+                catalog = ToolCatalog::of(entry);
             }
-            if req.config.name.is_null() {
+            if req.config.integration.name.is_null() {
                 // The catalog's name for the app; while the catalog does not say, the name
                 // the integration has (else the app's).
-                let known_name = req.prior.as_ref().and_then(|p| p.name.get().cloned());
-                integration.name = Maybe::some(
+                let known_name = req
+                    .prior
+                    .as_ref()
+                    .and_then(|p| p.integration.name.get().cloned());
+                planned.integration.name = Maybe::some(
                     catalog_name
                         .or(known_name)
                         .unwrap_or_else(|| vendor.title.clone()),
                 );
             }
         }
-        integration::plan_tools(ctx, &shared, catalog, &mut integration, &vendor, diags);
-        *planned = McpIntegrationModel::join(app, integration);
+        plan::plan_tools(
+            ctx,
+            &shared,
+            catalog,
+            &mut planned.integration,
+            &vendor,
+            diags,
+        );
     }
 
     async fn create(
         &self,
         ctx: &Context,
-        req: &Change<McpIntegrationModel>,
+        req: &Change<AppIntegration>,
         diags: &mut Diagnostics,
-    ) -> Option<McpIntegrationModel> {
+    ) -> Option<AppIntegration> {
         let (vendor, change) = shared(req);
-        let state = integration::create(ctx, &change, &vendor, diags).await?;
-        Some(McpIntegrationModel::join(req.planned.app.clone(), state))
+        let integration = apply::create(ctx, &change, &vendor, diags).await?;
+        Some(AppIntegration {
+            app: req.planned.app.clone(),
+            integration,
+        })
     }
 
     async fn read(
         &self,
         ctx: &Context,
-        state: &McpIntegrationModel,
+        state: &AppIntegration,
         diags: &mut Diagnostics,
-    ) -> Option<McpIntegrationModel> {
-        let current = integration::read(ctx, &state.integration(), &state.vendor(), diags).await?;
-        Some(McpIntegrationModel::join(state.app.clone(), current))
+    ) -> Option<AppIntegration> {
+        let integration = read::read(ctx, &state.integration, &vendor(state), diags).await?;
+        Some(AppIntegration {
+            app: state.app.clone(),
+            integration,
+        })
     }
 
     async fn update(
         &self,
         ctx: &Context,
-        req: &Change<McpIntegrationModel>,
+        req: &Change<AppIntegration>,
         diags: &mut Diagnostics,
-    ) -> Option<McpIntegrationModel> {
+    ) -> Option<AppIntegration> {
         let (vendor, change) = shared(req);
-        let state = integration::update(ctx, &change, &vendor, diags).await?;
-        Some(McpIntegrationModel::join(req.planned.app.clone(), state))
+        let integration = apply::update(ctx, &change, &vendor, diags).await?;
+        Some(AppIntegration {
+            app: req.planned.app.clone(),
+            integration,
+        })
     }
 
-    async fn delete(&self, ctx: &Context, prior: &McpIntegrationModel, diags: &mut Diagnostics) {
-        integration::delete(ctx, &prior.integration(), &prior.vendor(), diags).await;
+    async fn delete(&self, ctx: &Context, prior: &AppIntegration, diags: &mut Diagnostics) {
+        apply::delete(ctx, &prior.integration, &vendor(prior), diags).await;
     }
 
     /// By the integration's id, or by the app's name (`slack`).
@@ -460,11 +296,11 @@ impl TypedResource for McpIntegration {
         ctx: &Context,
         id: &str,
         diags: &mut Diagnostics,
-    ) -> Option<McpIntegrationModel> {
+    ) -> Option<AppIntegration> {
         let client = Api::client(ctx, diags)?;
         let cancel = ctx.cancelled();
         let id = id.trim();
-        let app = if is_uuid(id) {
+        let app = if validate::is_uuid(id) {
             let integrations = match client.list_integrations(cancel).await {
                 Ok(integrations) => integrations,
                 Err(e) => {
@@ -505,20 +341,20 @@ impl TypedResource for McpIntegration {
         } else {
             catalog_app(&client, id, cancel, diags).await?
         };
-        let vendor = Vendor::for_app(&app.provider, None);
-        let state = integration::import(ctx, &client, id, &vendor, diags).await?;
-        Some(McpIntegrationModel::join(
-            Unknowable::Known(app.provider),
-            state,
-        ))
+        let vendor = Vendor::for_app(&app.provider, None, MCP_INTEGRATION);
+        let integration = read::import(ctx, &client, id, &vendor, diags).await?;
+        Some(AppIntegration {
+            app: Unknowable::Known(app.provider),
+            integration,
+        })
     }
 
-    fn identity(&self, state: &McpIntegrationModel) -> Option<Value> {
-        integration::identity(&state.integration())
+    fn identity(&self, state: &AppIntegration) -> Option<Value> {
+        read::identity(&state.integration)
     }
 
     fn import_id_from_identity(&self, identity: &Value) -> Option<String> {
-        integration::import_id_from_identity(identity)
+        read::import_id_from_identity(identity)
     }
 
     /// Takes a `frontegg_confluence_integration` with its grant as it is: `scopes` (the 13
@@ -529,20 +365,20 @@ impl TypedResource for McpIntegration {
         _ctx: &Context,
         source: &MoveSource,
         diags: &mut Diagnostics,
-    ) -> Option<McpIntegrationModel> {
+    ) -> Option<AppIntegration> {
         let moved = source
             .state
             .as_ref()
-            .filter(|_| source.type_name == confluence_integration::TYPE_NAME)
+            .filter(|_| source.type_name == CONFLUENCE_INTEGRATION)
             .and_then(|state| tfplugin::model::from_value::<Integration>(state).ok());
-        let Some(state) = moved else {
-            source.not_accepted(TYPE_NAME, diags);
+        let Some(integration) = moved else {
+            source.not_accepted(MCP_INTEGRATION, diags);
             return None;
         };
-        Some(McpIntegrationModel::join(
-            Unknowable::Known(confluence_integration::CATALOG_PROVIDER.to_string()),
-            state,
-        ))
+        Some(AppIntegration {
+            app: Unknowable::Known(Confluence::APP.to_string()),
+            integration,
+        })
     }
 }
 
@@ -555,17 +391,5 @@ mod tests {
     #[test]
     fn the_model_fits_the_schema() {
         assert_eq!(Typed(McpIntegration).check_model(), Ok(()));
-    }
-
-    #[test]
-    fn split_and_join_keep_every_attribute() {
-        let model = McpIntegrationModel {
-            app: Unknowable::Known("slack".into()),
-            id: Maybe::some("i".into()),
-            tools: Unknowable::Unknown,
-            ..Default::default()
-        };
-        let (app, integration) = model.clone().split();
-        assert!(McpIntegrationModel::join(app, integration) == model);
     }
 }

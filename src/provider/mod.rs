@@ -12,10 +12,12 @@ mod confluence_integration_list_resource;
 mod integration;
 mod integration_callback_url;
 mod integration_catalog_data_source;
+#[cfg(feature = "test-vendor")]
+mod jira_integration;
 mod mcp_integration;
-mod memory;
+mod provider_data;
 pub mod scopes;
-mod tools;
+mod type_names;
 
 use std::any::Any;
 use std::sync::Arc;
@@ -29,10 +31,13 @@ use tfplugin::schema::{Attribute, Block, Schema};
 use tfplugin::{Action, Context, DataSource, Function, ListResource, Provider, Resource};
 use tfvalue::{AttributePath, Type, Value};
 
+use provider_data::{Api, Atlassian, ProviderData};
+
 pub use atlassian_app_check::AtlassianAppCheck;
-pub use confluence_integration::ConfluenceIntegration;
+pub use confluence_integration::{Confluence, ConfluenceIntegration};
 pub use confluence_integration_data_source::ConfluenceIntegrationDataSource;
 pub use confluence_integration_list_resource::ConfluenceIntegrationList;
+pub use integration::resource::AppResource;
 pub use integration_callback_url::IntegrationCallbackUrl;
 pub use integration_catalog_data_source::IntegrationCatalogDataSource;
 pub use mcp_integration::McpIntegration;
@@ -112,89 +117,6 @@ impl Setting {
                 rest.join(" and ")
             )
         }
-    }
-}
-
-/// What [`Provider::configure`] gives resources, data sources and actions.
-pub(crate) struct ProviderData {
-    api: Api,
-    atlassian: Atlassian,
-}
-
-/// The Atlassian authorization server the actions check apps against.
-pub(crate) enum Atlassian {
-    Configured(AtlassianCheck),
-    /// `atlassian_url` is not known until apply.
-    Deferred,
-}
-
-impl Atlassian {
-    /// The configured Atlassian endpoint; `None` at plan time when it is not known yet,
-    /// or before the provider is configured.
-    pub(crate) fn check(ctx: &Context) -> Option<AtlassianCheck> {
-        match ctx.provider_data::<ProviderData>().as_deref() {
-            Some(ProviderData {
-                atlassian: Atlassian::Configured(check),
-                ..
-            }) => Some(check.clone()),
-            _ => None,
-        }
-    }
-}
-
-/// What resources and data sources get from [`Provider::configure`].
-pub(crate) enum Api {
-    Configured(Client),
-    /// Some settings (named) are not known until apply.
-    Deferred {
-        unknown: Vec<&'static str>,
-    },
-}
-
-impl Api {
-    /// The Frontegg client, or an error diagnostic saying why there is none.
-    pub(crate) fn client(ctx: &Context, diags: &mut Diagnostics) -> Option<Client> {
-        match ctx
-            .provider_data::<ProviderData>()
-            .as_deref()
-            .map(|d| &d.api)
-        {
-            Some(Api::Configured(client)) => Some(client.clone()),
-            Some(Api::Deferred { unknown }) => {
-                diags.error(
-                    "Provider configuration not known yet",
-                    format!(
-                        "The provider settings {} depend on values that are not known until \
-                         apply, and this operation needs to call Frontegg. Apply the resources \
-                         they depend on first (for example with `-target`).",
-                        unknown
-                            .iter()
-                            .map(|a| format!("`{a}`"))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
-                );
-                None
-            }
-            None => {
-                diags.error(
-                    "Provider not configured",
-                    "The Frontegg provider was not configured before this operation. This is a \
-                     bug in the provider or in Terraform; please report it.",
-                );
-                None
-            }
-        }
-    }
-
-    /// True when the provider settings are not known yet (plan time).
-    pub(crate) fn is_deferred(ctx: &Context) -> bool {
-        matches!(
-            ctx.provider_data::<ProviderData>()
-                .as_deref()
-                .map(|d| &d.api),
-            Some(Api::Deferred { .. })
-        )
     }
 }
 
@@ -359,8 +281,10 @@ impl Provider for FronteggProvider {
 
     fn resources(&self) -> Vec<Arc<dyn Resource>> {
         vec![
-            Arc::new(Typed(ConfluenceIntegration)),
+            Arc::new(Typed(AppResource(Confluence))),
             Arc::new(Typed(McpIntegration)),
+            #[cfg(feature = "test-vendor")]
+            Arc::new(Typed(AppResource(jira_integration::Jira))),
         ]
     }
 

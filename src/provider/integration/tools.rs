@@ -13,7 +13,6 @@ use tfvalue::AttributePath;
 use super::model::{ToolScopes, attr};
 use super::vendor::Vendor;
 
-
 /// What is known of the scopes a tool needs.
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Need {
