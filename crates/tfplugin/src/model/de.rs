@@ -2,19 +2,27 @@
 //! fields), lists, sets and tuples to sequences, maps to maps, null to `None`, unknown to
 //! [`super::Unknowable::Unknown`].
 //!
-//! Every typed request (a field's type asks for a string, a sequence, a struct, ...) refuses
-//! null and unknown unless the field is an `Option` or an `Unknowable`. `deserialize_any` alone
-//! accepts them, as `None` and `()`: it is what serde calls to buffer the attributes of a
-//! `#[serde(flatten)]` struct, whose `Unknowable`, `Option` and `Number` fields then read them
-//! back from the buffer (see their `Deserialize`).
+//! A struct with `#[serde(flatten)]` fields reads its object as a map, and serde buffers every
+//! attribute the struct does not name itself through `deserialize_any`, without a type hint.
+//! So `deserialize_any` describes a value in serde's own terms, in a way nothing else reads
+//! alike: null as unit, unknown as a newtype around none, a number as an integer, as an `f64`
+//! when that reads back as the same number, else as its decimal text in bytes.
+//! [`super::Unknowable`] rebuilds the value from that ([`Rebuild`]) and reads it as a direct read
+//! would; [`super::Number`] reads its number from it.
 
+use std::collections::BTreeMap;
 use std::collections::btree_map;
 
 use serde::de::{self, DeserializeSeed, IntoDeserializer, MapAccess, SeqAccess, Visitor};
+use serde::forward_to_deserialize_any;
 use tfvalue::Value;
 
-use super::{ModelError, NUMBER, UNKNOWABLE, child, index, key};
+use super::{
+    ModelError, NOT_AN_OPTION, NOT_UNKNOWABLE, NUMBER, UNKNOWABLE, Unknowable, child, index, key,
+};
 
+/// Lends nothing to what it builds (strings go by `visit_str`), so that it reads a value
+/// rebuilt from serde's buffer as well as the original.
 pub(super) struct ValueDeserializer<'a> {
     value: &'a Value,
     path: String,
@@ -34,28 +42,15 @@ impl<'a> ValueDeserializer<'a> {
 
     fn not_null_or_unknown(&self) -> Result<(), ModelError> {
         match self.value {
-            Value::Null => Err(self.error("null, but the model's field is not an Option")),
-            Value::Unknown => Err(self.error("unknown, but the model's field is not Unknowable")),
+            Value::Null => Err(self.error(NOT_AN_OPTION)),
+            Value::Unknown => Err(self.error(NOT_UNKNOWABLE)),
             _ => Ok(()),
         }
     }
-}
 
-/// Typed requests: null and unknown are refused (the field is not an `Option` or an
-/// `Unknowable`, or it would have asked for one), a known value goes to the visitor.
-macro_rules! typed {
-    ($($method:ident)*) => {$(
-        fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ModelError> {
-            self.not_null_or_unknown()?;
-            self.known(visitor)
-        }
-    )*};
-}
-
-impl<'de> ValueDeserializer<'de> {
-    /// A known value to the visitor: what every typed request reads (after refusing null and
-    /// unknown).
-    fn known<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ModelError> {
+    /// A known value, for the `deserialize_*` that name a kind.
+    fn known<'de, V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ModelError> {
+        self.not_null_or_unknown()?;
         match self.value {
             Value::Bool(b) => visitor.visit_bool(*b),
             Value::Number(n) => {
@@ -67,50 +62,104 @@ impl<'de> ValueDeserializer<'de> {
                     visitor.visit_f64(n.as_f64())
                 }
             }
-            Value::String(s) => visitor.visit_borrowed_str(s),
+            Value::String(s) => visitor.visit_str(s),
             Value::List(items) | Value::Set(items) | Value::Tuple(items) => {
                 visitor.visit_seq(Elements {
                     items: items.iter().enumerate(),
                     path: &self.path,
                 })
             }
-            Value::Map(entries) => visitor.visit_map(Entries {
-                entries: entries.iter(),
-                current: None,
-                path: &self.path,
-                object: false,
-            }),
-            Value::Object(entries) => visitor.visit_map(Entries {
-                entries: entries.iter(),
-                current: None,
-                path: &self.path,
-                object: true,
-            }),
+            Value::Map(entries) => visitor.visit_map(Entries::new(entries, &self.path, false)),
+            Value::Object(entries) => visitor.visit_map(Entries::new(entries, &self.path, true)),
             Value::Null | Value::Unknown | Value::Dynamic(..) => {
                 Err(self.error(format!("cannot read a {} value", self.value.kind())))
             }
         }
     }
+
+    /// Places an error serde raised while reading the attributes it buffered for
+    /// `#[serde(flatten)]`: it has no path. A null or unknown where the field cannot hold it
+    /// goes to the one attribute that holds a null or unknown, if only one does.
+    fn locate_flattened(&self, attributes: &BTreeMap<String, Value>, e: ModelError) -> ModelError {
+        if !e.path.is_empty() {
+            return e;
+        }
+        let holds: fn(&Value) -> bool = if e.message.ends_with(NOT_AN_OPTION) {
+            Value::is_null
+        } else if e.message.ends_with(NOT_UNKNOWABLE) {
+            Value::is_unknown
+        } else {
+            return e.located(self.path.clone());
+        };
+        let suspects: Vec<&str> = attributes
+            .iter()
+            .filter(|(_, v)| somewhere(v, holds))
+            .map(|(k, _)| k.as_str())
+            .collect();
+        match suspects.as_slice() {
+            [one] => ModelError::at(&child(&self.path, one), e.message),
+            [] => e.located(self.path.clone()),
+            _ => ModelError::at(
+                &self.path,
+                format!(
+                    "{} (one of the attributes {suspects:?}, read through #[serde(flatten)])",
+                    e.message
+                ),
+            ),
+        }
+    }
 }
 
-impl<'de> de::Deserializer<'de> for ValueDeserializer<'de> {
+/// True when `holds` is true of `value` or of anything inside it.
+fn somewhere(value: &Value, holds: fn(&Value) -> bool) -> bool {
+    let value = value.unwrap_dynamic();
+    holds(value)
+        || match value {
+            Value::List(items) | Value::Set(items) | Value::Tuple(items) => {
+                items.iter().any(|v| somewhere(v, holds))
+            }
+            Value::Map(entries) | Value::Object(entries) => {
+                entries.values().any(|v| somewhere(v, holds))
+            }
+            _ => false,
+        }
+}
+
+/// The typed `deserialize_*` that read a known value of their kind.
+macro_rules! forward_to_known {
+    ($($method:ident($($arg:ty),*))*) => {
+        $(
+            fn $method<V: Visitor<'de>>(
+                self,
+                $(_: $arg,)*
+                visitor: V,
+            ) -> Result<V::Value, ModelError> {
+                self.known(visitor)
+            }
+        )*
+    };
+}
+
+impl<'de> de::Deserializer<'de> for ValueDeserializer<'_> {
     type Error = ModelError;
 
-    /// The value as it is, null as `None` and a value not wholly known as `()`; numbers that
-    /// no `i64`, `u64` or `f64` holds exactly as their decimal text.
+    /// The value described in serde's terms (see the module docs): what serde buffers.
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ModelError> {
         match self.value {
-            Value::Null => visitor.visit_none(),
-            _ if !self.value.is_wholly_known() => visitor.visit_unit(),
+            Value::Null => visitor.visit_unit(),
+            Value::Unknown => visitor.visit_newtype_struct(UnknownInside),
             Value::Number(n) => {
                 if let Some(i) = n.as_i64() {
                     visitor.visit_i64(i)
                 } else if let Some(u) = n.as_u64() {
                     visitor.visit_u64(u)
-                } else if tfvalue::Number::from_f64_shortest(n.as_f64()).as_ref() == Some(n) {
-                    visitor.visit_f64(n.as_f64())
                 } else {
-                    visitor.visit_string(n.to_string())
+                    let f = n.as_f64();
+                    if tfvalue::Number::from_f64_shortest(f).as_ref() == Some(n) {
+                        visitor.visit_f64(f)
+                    } else {
+                        visitor.visit_bytes(n.to_string().as_bytes())
+                    }
                 }
             }
             _ => self.known(visitor),
@@ -120,7 +169,7 @@ impl<'de> de::Deserializer<'de> for ValueDeserializer<'de> {
     fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ModelError> {
         match self.value {
             Value::Null => visitor.visit_none(),
-            Value::Unknown => Err(self.error("unknown, but the model's field is not Unknowable")),
+            Value::Unknown => Err(self.error(NOT_UNKNOWABLE)),
             _ => visitor.visit_some(self),
         }
     }
@@ -144,6 +193,16 @@ impl<'de> de::Deserializer<'de> for ValueDeserializer<'de> {
                 }
             },
             _ => visitor.visit_newtype_struct(self),
+        }
+    }
+
+    /// A struct with `#[serde(flatten)]` fields reads its object here.
+    fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ModelError> {
+        match self.value {
+            Value::Object(attributes) => visitor
+                .visit_map(Entries::new(attributes, &self.path, true))
+                .map_err(|e| self.locate_flattened(attributes, e)),
+            _ => self.known(visitor),
         }
     }
 
@@ -180,12 +239,7 @@ impl<'de> de::Deserializer<'de> for ValueDeserializer<'de> {
                 "fields {extra:?} of the model {name} are not attributes of the schema"
             )));
         }
-        visitor.visit_map(Entries {
-            entries: attributes.iter(),
-            current: None,
-            path: &self.path,
-            object: true,
-        })
+        visitor.visit_map(Entries::new(attributes, &self.path, true))
     }
 
     fn deserialize_enum<V: Visitor<'de>>(
@@ -214,42 +268,148 @@ impl<'de> de::Deserializer<'de> for ValueDeserializer<'de> {
         }
     }
 
-    fn deserialize_unit_struct<V: Visitor<'de>>(
-        self,
-        _name: &'static str,
-        visitor: V,
-    ) -> Result<V::Value, ModelError> {
-        self.deserialize_unit(visitor)
-    }
-
-    fn deserialize_tuple<V: Visitor<'de>>(
-        self,
-        _len: usize,
-        visitor: V,
-    ) -> Result<V::Value, ModelError> {
-        self.deserialize_seq(visitor)
-    }
-
-    fn deserialize_tuple_struct<V: Visitor<'de>>(
-        self,
-        _name: &'static str,
-        _len: usize,
-        visitor: V,
-    ) -> Result<V::Value, ModelError> {
-        self.deserialize_seq(visitor)
-    }
-
     fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ModelError> {
         visitor.visit_unit()
     }
 
-    typed! {
-        deserialize_bool deserialize_i8 deserialize_i16 deserialize_i32 deserialize_i64
-        deserialize_i128 deserialize_u8 deserialize_u16 deserialize_u32 deserialize_u64
-        deserialize_u128 deserialize_f32 deserialize_f64 deserialize_char deserialize_str
-        deserialize_string deserialize_bytes deserialize_byte_buf deserialize_seq deserialize_map
-        deserialize_identifier
+    forward_to_known! {
+        deserialize_bool() deserialize_i8() deserialize_i16() deserialize_i32() deserialize_i64()
+        deserialize_i128() deserialize_u8() deserialize_u16() deserialize_u32() deserialize_u64()
+        deserialize_u128() deserialize_f32() deserialize_f64() deserialize_char()
+        deserialize_str() deserialize_string() deserialize_bytes() deserialize_byte_buf()
+        deserialize_unit_struct(&'static str) deserialize_seq() deserialize_tuple(usize)
+        deserialize_tuple_struct(&'static str, usize) deserialize_identifier()
     }
+}
+
+/// The inside of the newtype `deserialize_any` describes unknown as: none, which serde buffers
+/// as nothing a known value is buffered as.
+struct UnknownInside;
+
+impl<'de> de::Deserializer<'de> for UnknownInside {
+    type Error = ModelError;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ModelError> {
+        visitor.visit_none()
+    }
+
+    forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+        option unit unit_struct newtype_struct seq tuple tuple_struct map struct enum
+        identifier ignored_any
+    }
+}
+
+/// Rebuilds a value from what `deserialize_any` described, once serde has buffered it (or
+/// from another format's value), so that it reads as the value itself does.
+pub(super) struct Rebuild;
+
+impl<'de> DeserializeSeed<'de> for Rebuild {
+    type Value = Value;
+
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Rebuild {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a Terraform value")
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::Number(tfvalue::Number::from_i64(v)))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::Number(tfvalue::Number::from_u64(v)))
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Value, E> {
+        tfvalue::Number::from_f64_shortest(v)
+            .map(Value::Number)
+            .ok_or_else(|| E::custom("NaN is not a Terraform number"))
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::string(v))
+    }
+
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+
+    /// A number's decimal text.
+    fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<Value, E> {
+        std::str::from_utf8(v)
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .map(Value::Number)
+            .ok_or_else(|| E::custom("bytes that are not a number"))
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Value, E> {
+        Ok(Value::Unknown)
+    }
+
+    fn visit_newtype_struct<D: de::Deserializer<'de>>(self, _: D) -> Result<Value, D::Error> {
+        Ok(Value::Unknown)
+    }
+
+    fn visit_some<D: de::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element_seed(Rebuild)? {
+            items.push(item);
+        }
+        Ok(Value::List(items))
+    }
+
+    /// An object (a map reads from one as well).
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut entries = BTreeMap::new();
+        while let Some(k) = map.next_key::<String>()? {
+            entries.insert(k, map.next_value_seed(Rebuild)?);
+        }
+        Ok(Value::Object(entries))
+    }
+}
+
+/// An [`Unknowable`] from a deserializer other than [`ValueDeserializer`] (serde's buffer, when
+/// the field is read through `#[serde(flatten)]`): the rebuilt value, read as a direct read
+/// would read it (wholly known or not, with exactly the fields of a struct).
+pub(super) fn rebuilt_unknowable<'de, T, D>(d: D) -> Result<Unknowable<T>, D::Error>
+where
+    T: de::Deserialize<'de>,
+    D: de::Deserializer<'de>,
+{
+    let value = d.deserialize_any(Rebuild)?;
+    if !value.is_wholly_known() {
+        return Ok(Unknowable::Unknown);
+    }
+    T::deserialize(ValueDeserializer::new(&value, String::new()))
+        .map(Unknowable::Known)
+        .map_err(|e| {
+            // The path is relative to the attribute, which serde does not tell.
+            if e.path.is_empty() {
+                de::Error::custom(e.message)
+            } else {
+                de::Error::custom(format_args!("at {}: {}", e.path, e.message))
+            }
+        })
 }
 
 struct Elements<'a, I> {
@@ -257,7 +417,7 @@ struct Elements<'a, I> {
     path: &'a str,
 }
 
-impl<'de, I: Iterator<Item = (usize, &'de Value)>> SeqAccess<'de> for Elements<'_, I> {
+impl<'de, 'v, I: Iterator<Item = (usize, &'v Value)>> SeqAccess<'de> for Elements<'_, I> {
     type Error = ModelError;
 
     fn next_element_seed<T: DeserializeSeed<'de>>(
@@ -276,15 +436,26 @@ impl<'de, I: Iterator<Item = (usize, &'de Value)>> SeqAccess<'de> for Elements<'
     }
 }
 
-struct Entries<'a, 'de> {
-    entries: btree_map::Iter<'de, String, Value>,
-    current: Option<(&'de String, &'de Value)>,
+struct Entries<'a, 'v> {
+    entries: btree_map::Iter<'v, String, Value>,
+    current: Option<(&'v String, &'v Value)>,
     path: &'a str,
     /// Object attributes (`a.b`) rather than map keys (`a["b"]`).
     object: bool,
 }
 
-impl<'de> MapAccess<'de> for Entries<'_, 'de> {
+impl<'a, 'v> Entries<'a, 'v> {
+    fn new(entries: &'v BTreeMap<String, Value>, path: &'a str, object: bool) -> Self {
+        Entries {
+            entries: entries.iter(),
+            current: None,
+            path,
+            object,
+        }
+    }
+}
+
+impl<'de> MapAccess<'de> for Entries<'_, '_> {
     type Error = ModelError;
 
     fn next_key_seed<K: DeserializeSeed<'de>>(
@@ -294,9 +465,7 @@ impl<'de> MapAccess<'de> for Entries<'_, 'de> {
         self.current = self.entries.next();
         match self.current {
             None => Ok(None),
-            Some((k, _)) => seed
-                .deserialize(de::value::BorrowedStrDeserializer::new(k))
-                .map(Some),
+            Some((k, _)) => seed.deserialize(k.as_str().into_deserializer()).map(Some),
         }
     }
 

@@ -12,7 +12,7 @@
 //! | `Vec<T>` / `BTreeSet<T>` | a list or a set |
 //! | `BTreeMap<String, T>` | a map |
 //! | a struct | an object; its fields are exactly the object's attributes |
-//! | `#[serde(flatten)] field: S` | `S`'s attributes among the struct's own (a shared model embedded in a resource's) |
+//! | a struct field with `#[serde(flatten)]` | the struct's fields as attributes of the same object (it may flatten another) |
 //!
 //! ```
 //! use std::collections::BTreeSet;
@@ -46,6 +46,13 @@
 //! [`TypedData`]), as the provider's tests and in-process servers build it (start-up skips
 //! it): a missing or extra field, a field of the wrong type, an `Option` missing where the
 //! attribute may be null, an [`Unknowable`] missing where it may be unknown.
+//!
+//! Through `#[serde(flatten)]`, serde buffers the attributes the struct does not name itself
+//! and reads them back without their paths. An error in them is placed at the object, except
+//! a null or unknown that a field cannot hold: it goes to the attribute holding it when only
+//! one attribute holds one. An attribute that no field takes there (or in an object nested
+//! there, outside an [`Unknowable`]) goes unread by [`from_value`]; [`to_value`] and [`check`]
+//! find it. Reading costs about twice as much as reading the same fields written out.
 
 mod check;
 mod de;
@@ -68,6 +75,11 @@ const UNKNOWABLE: &str = "$tfplugin::Unknowable";
 const UNKNOWN: &str = "$tfplugin::Unknown";
 /// The name under which [`Number`] travels, as its decimal text.
 const NUMBER: &str = "$tfplugin::Number";
+
+/// Why a null does not fit a field.
+const NOT_AN_OPTION: &str = "null, but the model's field is not an Option";
+/// Why an unknown does not fit a field.
+const NOT_UNKNOWABLE: &str = "unknown, but the model's field is not Unknowable";
 
 /// A value that may not be known until apply.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -167,29 +179,12 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Unknowable<T> {
             fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
                 T::deserialize(d).map(Unknowable::Known)
             }
-            /// From serde's buffer of a `#[serde(flatten)]` struct's attributes, where the
-            /// value deserializer wrote unknown as `()` and null as `None`.
+            /// From serde's buffer (`#[serde(flatten)]`) or another format.
             fn visit_newtype_struct<D: Deserializer<'de>>(
                 self,
                 d: D,
             ) -> Result<Self::Value, D::Error> {
-                d.deserialize_option(BufferedVisitor(std::marker::PhantomData))
-            }
-        }
-        struct BufferedVisitor<T>(std::marker::PhantomData<T>);
-        impl<'de, T: Deserialize<'de>> Visitor<'de> for BufferedVisitor<T> {
-            type Value = Unknowable<T>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a value, null or unknown")
-            }
-            fn visit_unit<E>(self) -> Result<Self::Value, E> {
-                Ok(Unknowable::Unknown)
-            }
-            fn visit_none<E: serde::de::Error>(self) -> Result<Self::Value, E> {
-                T::deserialize(serde::de::value::UnitDeserializer::new()).map(Unknowable::Known)
-            }
-            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-                T::deserialize(d).map(Unknowable::Known)
+                de::rebuilt_unknowable(d)
             }
         }
         deserializer.deserialize_newtype_struct(UNKNOWABLE, UnknowableVisitor(Default::default()))
@@ -217,7 +212,7 @@ impl<'de> Deserialize<'de> for Number {
             fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Number, E> {
                 s.parse().map(Number).map_err(E::custom)
             }
-            // From serde's buffer of a `#[serde(flatten)]` struct's attributes.
+            // The rest read a number from serde's buffer (`#[serde(flatten)]`, see `de`).
             fn visit_newtype_struct<D: Deserializer<'de>>(self, d: D) -> Result<Number, D::Error> {
                 d.deserialize_any(self)
             }
@@ -231,6 +226,18 @@ impl<'de> Deserialize<'de> for Number {
                 tfvalue::Number::from_f64_shortest(v)
                     .map(Number)
                     .ok_or_else(|| E::custom("NaN is not a Terraform number"))
+            }
+            fn visit_bytes<E: serde::de::Error>(self, v: &[u8]) -> Result<Number, E> {
+                match std::str::from_utf8(v) {
+                    Ok(s) => self.visit_str(s),
+                    Err(e) => Err(E::custom(e)),
+                }
+            }
+            fn visit_unit<E: serde::de::Error>(self) -> Result<Number, E> {
+                Err(E::custom(NOT_AN_OPTION))
+            }
+            fn visit_none<E: serde::de::Error>(self) -> Result<Number, E> {
+                Err(E::custom(NOT_UNKNOWABLE))
             }
         }
         deserializer.deserialize_newtype_struct(NUMBER, NumberVisitor)
@@ -280,6 +287,30 @@ impl std::error::Error for ModelError {}
 impl serde::de::Error for ModelError {
     fn custom<T: fmt::Display>(msg: T) -> Self {
         ModelError::at("", msg.to_string())
+    }
+
+    /// Unit, none and newtypes are how `de` describes null and unknown to serde's buffer,
+    /// bytes a number's text: say what they stand for.
+    fn invalid_type(
+        unexpected: serde::de::Unexpected<'_>,
+        expected: &dyn serde::de::Expected,
+    ) -> Self {
+        use serde::de::Unexpected;
+        let message = match unexpected {
+            Unexpected::Unit => NOT_AN_OPTION.to_string(),
+            Unexpected::Option | Unexpected::NewtypeStruct => NOT_UNKNOWABLE.to_string(),
+            Unexpected::Bytes(_) => format!("a number, but the model expects {expected}"),
+            _ => format!("invalid type: {unexpected}, expected {expected}"),
+        };
+        ModelError::at("", message)
+    }
+
+    /// Only through `#[serde(flatten)]`: a struct's fields are checked before it is read.
+    fn missing_field(field: &'static str) -> Self {
+        ModelError::at(
+            "",
+            format!("fields [{field:?}] of the model are not attributes of the schema"),
+        )
     }
 }
 

@@ -1,6 +1,8 @@
 //! A `serde` serializer that builds a [`Value`] of a given [`Type`]: structs to objects (with
 //! exactly the type's attributes), sequences to lists, sets or tuples, maps to maps, `None` to
-//! null, [`super::Unknowable::Unknown`] to unknown.
+//! null, [`super::Unknowable::Unknown`] to unknown. A map written where the type is an object is
+//! held to the object's attributes as a struct is: serde writes a struct with
+//! `#[serde(flatten)]` fields as a map.
 
 use std::collections::BTreeMap;
 
@@ -52,7 +54,7 @@ impl<'a> ser::Serializer for ValueSerializer<'a> {
     type SerializeTuple = Sequence<'a>;
     type SerializeTupleStruct = Sequence<'a>;
     type SerializeTupleVariant = Impossible<Value, ModelError>;
-    type SerializeMap = Map<'a>;
+    type SerializeMap = MapOrObject<'a>;
     type SerializeStruct = Object<'a>;
     type SerializeStructVariant = Impossible<Value, ModelError>;
 
@@ -198,30 +200,25 @@ impl<'a> ser::Serializer for ValueSerializer<'a> {
         Err(self.mismatch("an enum variant with data"))
     }
 
-    /// A map, or an object when the type is one: a struct with a `#[serde(flatten)]` field
-    /// serializes as a map of its attributes and those of the flattened struct.
-    fn serialize_map(self, _len: Option<usize>) -> Result<Map<'a>, ModelError> {
-        let of = match self.ty {
-            Type::Map(element) => Entries::Elements(element),
-            Type::Object(attributes) => Entries::Attributes(attributes),
-            _ => return Err(self.mismatch("a map")),
-        };
-        Ok(Map {
-            of,
-            path: self.path,
-            entries: BTreeMap::new(),
-            key: None,
-        })
+    fn serialize_map(self, _len: Option<usize>) -> Result<MapOrObject<'a>, ModelError> {
+        match self.ty {
+            Type::Map(element) => Ok(MapOrObject::Map(Map {
+                element,
+                path: self.path,
+                entries: BTreeMap::new(),
+                key: None,
+            })),
+            // A struct with `#[serde(flatten)]` fields: its name is not told.
+            Type::Object(attributes) => Ok(MapOrObject::Object(Object::new(
+                None, attributes, self.path,
+            ))),
+            _ => Err(self.mismatch("a map")),
+        }
     }
 
     fn serialize_struct(self, name: &'static str, _len: usize) -> Result<Object<'a>, ModelError> {
         match self.ty {
-            Type::Object(attributes) => Ok(Object {
-                name,
-                attributes,
-                path: self.path,
-                values: BTreeMap::new(),
-            }),
+            Type::Object(attributes) => Ok(Object::new(Some(name), attributes, self.path)),
             _ => Err(self.mismatch(&format!("the struct {name}"))),
         }
     }
@@ -312,80 +309,133 @@ impl ser::SerializeTupleStruct for Sequence<'_> {
     }
 }
 
-/// What a serialized map holds: a map's elements, or an object's attributes.
-enum Entries<'a> {
-    Elements(&'a Type),
-    Attributes(&'a BTreeMap<String, Type>),
-}
-
 pub(super) struct Map<'a> {
-    of: Entries<'a>,
+    element: &'a Type,
     path: String,
     entries: BTreeMap<String, Value>,
     key: Option<String>,
 }
 
-impl ser::SerializeMap for Map<'_> {
+/// What `serialize_map` builds: a map, or an object when the type is one.
+pub(super) enum MapOrObject<'a> {
+    Map(Map<'a>),
+    Object(Object<'a>),
+}
+
+fn map_key<T: Serialize + ?Sized>(k: &T, path: &str) -> Result<String, ModelError> {
+    match k.serialize(ValueSerializer::new(&Type::String, path.to_string()))? {
+        Value::String(s) => Ok(s),
+        _ => Err(ModelError::at(path, "map keys must be strings")),
+    }
+}
+
+impl ser::SerializeMap for MapOrObject<'_> {
     type Ok = Value;
     type Error = ModelError;
 
     fn serialize_key<T: Serialize + ?Sized>(&mut self, k: &T) -> Result<(), ModelError> {
-        let k = k.serialize(ValueSerializer::new(&Type::String, self.path.clone()))?;
-        match k {
-            Value::String(s) => {
-                self.key = Some(s);
-                Ok(())
-            }
-            _ => Err(ModelError::at(&self.path, "map keys must be strings")),
+        match self {
+            MapOrObject::Map(m) => m.key = Some(map_key(k, &m.path)?),
+            MapOrObject::Object(o) => o.key = Some(map_key(k, &o.path)?),
         }
-    }
-
-    fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), ModelError> {
-        let Some(k) = self.key.take() else {
-            return Err(ModelError::at(&self.path, "a map value without a key"));
-        };
-        let (ty, path) = match self.of {
-            Entries::Elements(element) => (element, key(&self.path, &k)),
-            Entries::Attributes(attributes) => {
-                let path = child(&self.path, &k);
-                let Some(ty) = attributes.get(&k) else {
-                    return Err(ModelError::at(
-                        &path,
-                        "the field of the model is not an attribute of the schema",
-                    ));
-                };
-                (ty, path)
-            }
-        };
-        let v = value.serialize(ValueSerializer::new(ty, path))?;
-        self.entries.insert(k, v);
         Ok(())
     }
 
-    fn end(self) -> Result<Value, ModelError> {
-        let Entries::Attributes(attributes) = self.of else {
-            return Ok(Value::Map(self.entries));
-        };
-        let missing: Vec<&str> = attributes
-            .keys()
-            .map(String::as_str)
-            .filter(|a| !self.entries.contains_key(*a))
-            .collect();
-        if !missing.is_empty() {
-            return Err(ModelError::at(
-                &self.path,
-                format!("attributes {missing:?} have no field in the model"),
-            ));
+    fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), ModelError> {
+        match self {
+            MapOrObject::Map(m) => {
+                let Some(k) = m.key.take() else {
+                    return Err(ModelError::at(&m.path, "a map value without a key"));
+                };
+                let v = value.serialize(ValueSerializer::new(m.element, key(&m.path, &k)))?;
+                m.entries.insert(k, v);
+                Ok(())
+            }
+            MapOrObject::Object(o) => {
+                let Some(k) = o.key.take() else {
+                    return Err(ModelError::at(&o.path, "a map value without a key"));
+                };
+                o.insert(&k, value)
+            }
         }
-        Ok(Value::Object(self.entries))
+    }
+
+    fn end(self) -> Result<Value, ModelError> {
+        match self {
+            MapOrObject::Map(m) => Ok(Value::Map(m.entries)),
+            MapOrObject::Object(o) => o.finish(),
+        }
     }
 }
 
 pub(super) struct Object<'a> {
-    name: &'static str,
+    /// The struct's name; `None` for a struct written as a map (`#[serde(flatten)]`).
+    name: Option<&'static str>,
     attributes: &'a BTreeMap<String, Type>,
     path: String,
     values: BTreeMap<String, Value>,
+    /// The attribute whose value comes next, when written as a map.
+    key: Option<String>,
+}
+
+impl<'a> Object<'a> {
+    fn new(
+        name: Option<&'static str>,
+        attributes: &'a BTreeMap<String, Type>,
+        path: String,
+    ) -> Self {
+        Object {
+            name,
+            attributes,
+            path,
+            values: BTreeMap::new(),
+            key: None,
+        }
+    }
+
+    fn model(&self) -> String {
+        match self.name {
+            Some(name) => format!("the model {name}"),
+            None => "the model".to_string(),
+        }
+    }
+
+    fn insert<T: Serialize + ?Sized>(&mut self, field: &str, value: &T) -> Result<(), ModelError> {
+        let Some(ty) = self.attributes.get(field) else {
+            return Err(ModelError::at(
+                &child(&self.path, field),
+                format!(
+                    "the field of {} is not an attribute of the schema",
+                    self.model()
+                ),
+            ));
+        };
+        let v = value.serialize(ValueSerializer::new(ty, child(&self.path, field)))?;
+        // Only a flattened struct can name an attribute twice (a field of the same name).
+        if self.values.insert(field.to_string(), v).is_some() {
+            return Err(ModelError::at(
+                &child(&self.path, field),
+                format!("{} has two fields for the attribute", self.model()),
+            ));
+        }
+        Ok(())
+    }
+
+    fn finish(self) -> Result<Value, ModelError> {
+        let missing: Vec<&str> = self
+            .attributes
+            .keys()
+            .map(String::as_str)
+            .filter(|a| !self.values.contains_key(*a))
+            .collect();
+        if !missing.is_empty() {
+            return Err(ModelError::at(
+                &self.path,
+                format!("attributes {missing:?} have no field in {}", self.model()),
+            ));
+        }
+        Ok(Value::Object(self.values))
+    }
 }
 
 impl ser::SerializeStruct for Object<'_> {
@@ -397,19 +447,7 @@ impl ser::SerializeStruct for Object<'_> {
         field: &'static str,
         value: &T,
     ) -> Result<(), ModelError> {
-        let path = child(&self.path, field);
-        let Some(ty) = self.attributes.get(field) else {
-            return Err(ModelError::at(
-                &path,
-                format!(
-                    "the field of the model {} is not an attribute of the schema",
-                    self.name
-                ),
-            ));
-        };
-        let v = value.serialize(ValueSerializer::new(ty, path))?;
-        self.values.insert(field.to_string(), v);
-        Ok(())
+        self.insert(field, value)
     }
 
     fn skip_field(&mut self, field: &'static str) -> Result<(), ModelError> {
@@ -420,21 +458,6 @@ impl ser::SerializeStruct for Object<'_> {
     }
 
     fn end(self) -> Result<Value, ModelError> {
-        let missing: Vec<&str> = self
-            .attributes
-            .keys()
-            .map(String::as_str)
-            .filter(|a| !self.values.contains_key(*a))
-            .collect();
-        if !missing.is_empty() {
-            return Err(ModelError::at(
-                &self.path,
-                format!(
-                    "attributes {missing:?} have no field in the model {}",
-                    self.name
-                ),
-            ));
-        }
-        Ok(Value::Object(self.values))
+        self.finish()
     }
 }
