@@ -112,6 +112,7 @@ impl AtlassianCheck {
             .connect_timeout(CONNECT_TIMEOUT)
             .timeout(CHECK_TIMEOUT)
             .redirect(reqwest::redirect::Policy::none())
+            .tls_backend_preconfigured(crate::tls::client_config()?)
             .no_proxy();
         if let Some(proxy) = proxy_for(&url, proxy)? {
             http = http.proxy(proxy);

@@ -30,6 +30,7 @@ mod client;
 mod config;
 mod error;
 pub mod retry;
+mod tls;
 
 pub use api::{
     CatalogEntry, CatalogIntegration, CatalogTool, CreateVendorIntegration, OauthConfiguration,

@@ -116,6 +116,7 @@ impl Client {
             .user_agent(user_agent)
             .connect_timeout(connect_timeout)
             .redirect(reqwest::redirect::Policy::none())
+            .tls_backend_preconfigured(crate::tls::client_config()?)
             .no_proxy();
         if let Some(proxy) = proxy_for(&base_url, &cfg.proxy)? {
             http = http.proxy(proxy);
