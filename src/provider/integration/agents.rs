@@ -16,7 +16,7 @@ use super::vendor::Vendor;
 
 /// The agents to assign and to unassign so that exactly the configured ones are assigned
 /// (nothing when `agent_ids` is not configured).
-pub(crate) fn agent_changes(
+fn agent_changes(
     req: &Change<Integration>,
     current: &BTreeSet<String>,
 ) -> (Vec<String>, Vec<String>) {
@@ -30,10 +30,7 @@ pub(crate) fn agent_changes(
 }
 
 /// The agents assigned now: as Frontegg reports them, else as the prior state knew them.
-pub(crate) fn current_agents(
-    req: &Change<Integration>,
-    reported: Option<&[String]>,
-) -> BTreeSet<String> {
+fn current_agents(req: &Change<Integration>, reported: Option<&[String]>) -> BTreeSet<String> {
     match reported {
         Some(ids) => ids.iter().cloned().collect(),
         None => req

@@ -25,7 +25,7 @@ use super::vendor::Vendor;
 
 /// The app credentials to send: the planned `client_id`, and `client_secret` or
 /// `client_secret_wo` (only ever in the configuration).
-pub(crate) fn oauth_configuration(
+fn oauth_configuration(
     req: &Change<Integration>,
     vendor: &Vendor,
     diags: &mut Diagnostics,
@@ -57,10 +57,7 @@ pub(crate) fn oauth_configuration(
 /// never seen with its scopes, or the provider was not configured yet) — the configured set,
 /// else every offered tool not known to need more than `scopes` grants (Frontegg's answer then
 /// shows what they need, and those that need more are switched off again).
-pub(crate) fn tools_to_enable(
-    req: &Change<Integration>,
-    catalog: Option<&ToolCatalog>,
-) -> BTreeSet<String> {
+fn tools_to_enable(req: &Change<Integration>, catalog: Option<&ToolCatalog>) -> BTreeSet<String> {
     if let Some(tools) = req.planned.tools.get() {
         return tools.clone();
     }
@@ -83,7 +80,7 @@ pub(crate) fn tools_to_enable(
 /// shows to need more than `scopes` (the next plan switches them off, or, with `tools` set,
 /// asks for the configuration to change). Returns the integration as Frontegg then holds it.
 #[allow(clippy::too_many_arguments)]
-pub(crate) async fn settle_tools(
+async fn settle_tools(
     client: &Client,
     req: &Change<Integration>,
     integration: VendorIntegration,

@@ -47,7 +47,7 @@ pub(crate) fn judged(
 /// When Frontegg's catalog cannot be read at plan time: `Some` (with a warning) when the plan
 /// does not depend on it — the resource exists and the configuration changed neither `scopes`
 /// nor a configured `tools`, so the tools are planned as they are — else `None` with one error.
-pub(crate) fn catalog_unreachable(
+fn catalog_unreachable(
     req: &Plan<Integration>,
     planned: &Integration,
     vendor: &Vendor,

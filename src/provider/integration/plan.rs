@@ -75,11 +75,7 @@ pub(crate) fn plan_tools(
 
 /// After an import, the client secret Frontegg holds was not sent by this configuration, and
 /// a write-only secret is sent only when `client_secret_wo_version` changes.
-pub(crate) fn check_secret_after_import(
-    req: &Plan<Integration>,
-    memory: &Memory,
-    diags: &mut Diagnostics,
-) {
+fn check_secret_after_import(req: &Plan<Integration>, memory: &Memory, diags: &mut Diagnostics) {
     let (Some(prior), true) = (&req.prior, memory.secret_unsent) else {
         return;
     };

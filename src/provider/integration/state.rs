@@ -33,7 +33,7 @@ impl Reported {
 }
 
 /// Frontegg's value when reported, else the last known one (recording `field` as missing).
-pub(crate) fn reported_or_kept<T: Clone>(
+fn reported_or_kept<T: Clone>(
     reported: Option<T>,
     kept: &Maybe<T>,
     field: &'static str,
@@ -56,7 +56,7 @@ pub(crate) fn reported_or_kept<T: Clone>(
 /// `useFronteggIntegration: true` (Frontegg's shared app) or an `authenticationType` other
 /// than acting on behalf of each user. Other spellings of behalf-of-user (the published
 /// example says `oauth2`) and values the provider does not know are taken as they are.
-pub(crate) fn not_on_own_app(integration: &VendorIntegration) -> Option<String> {
+fn not_on_own_app(integration: &VendorIntegration) -> Option<String> {
     if integration.use_frontegg_integration == Some(true) {
         return Some("uses Frontegg's shared app (`useFronteggIntegration: true`)".to_string());
     }

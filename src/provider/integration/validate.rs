@@ -28,7 +28,7 @@ pub(crate) fn validate(config: &Integration, vendor: &Vendor, diags: &mut Diagno
 }
 
 /// Tool identifiers and agent ids: non-empty strings.
-pub(crate) fn validate_identifiers(
+fn validate_identifiers(
     value: &Maybe<BTreeSet<String>>,
     attribute: &str,
     what: &str,
@@ -46,11 +46,7 @@ pub(crate) fn validate_identifiers(
     }
 }
 
-pub(crate) fn validate_client_id(
-    client_id: &Maybe<String>,
-    vendor: &Vendor,
-    diags: &mut Diagnostics,
-) {
+fn validate_client_id(client_id: &Maybe<String>, vendor: &Vendor, diags: &mut Diagnostics) {
     let Some(client_id) = client_id.get() else {
         return;
     };
@@ -82,7 +78,7 @@ pub(crate) fn validate_client_id(
     }
 }
 
-pub(crate) fn validate_secrets(config: &Integration, vendor: &Vendor, diags: &mut Diagnostics) {
+fn validate_secrets(config: &Integration, vendor: &Vendor, diags: &mut Diagnostics) {
     let (secret, secret_wo) = (&config.client_secret, &config.client_secret_wo);
     // Unknown values are checked again at plan time, when they are known.
     let set = |v: &Maybe<String>| v.get().is_some();
