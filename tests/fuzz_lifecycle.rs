@@ -33,7 +33,7 @@ use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm, TestError, TestRng, TestRunner};
 use protocol_support::*;
 use serde_json::json;
-use tfvalue::{Value, json as tfjson};
+use tfvalue::Value;
 
 const DEFAULT_CASES: u32 = 96;
 const DEFAULT_SEED: u64 = 0x5eed_f022;
@@ -857,28 +857,12 @@ impl Run {
             Kind::Confluence => (Kind::Confluence, Kind::Mcp),
             Kind::Mcp => (Kind::Mcp, Kind::Confluence),
         };
-        let schema = |kind: Kind| match kind {
-            Kind::Confluence => tfplugin::Resource::schema(&tfplugin::model::Typed(
-                terraform_provider_frontegg::provider::AppResource(
-                    terraform_provider_frontegg::provider::Confluence,
-                ),
-            )),
-            Kind::Mcp => tfplugin::Resource::schema(&tfplugin::model::Typed(
-                terraform_provider_frontegg::provider::McpIntegration,
-            )),
-        };
-        let source = schema(from);
+        // The state as stored under the source type, before the harness drives the target.
+        let source = (!self.state.is_null()).then(|| self.h.stored(&self.state));
         self.h.drive(to.type_name());
         self.kind = to;
-        if !self.state.is_null() {
-            let stored: serde_json::Value = serde_json::from_slice(
-                &tfjson::encode(&self.state, &source.block.value_type()).expect("encode"),
-            )
-            .expect("json");
-            let moved = self
-                .h
-                .move_state(from.type_name(), source.version, &stored)
-                .await;
+        if let Some((stored, version)) = source {
+            let moved = self.h.move_state(from.type_name(), version, &stored).await;
             assert_no_errors(&moved.diags);
             self.state = moved.state;
         }

@@ -7,7 +7,7 @@ mod protocol_support;
 
 use protocol_support::*;
 use serde_json::json;
-use tfvalue::{Value, json as tfjson};
+use tfvalue::Value;
 
 const MCP: &str = "frontegg_mcp_integration";
 const SLACK_TOOLS: [&str; 4] = [
@@ -227,14 +227,7 @@ async fn a_confluence_integration_moved_here_plans_no_change() {
     h.drive(TYPE_NAME);
     let confluence_config = h.config([]);
     let confluence = h.create(&confluence_config).await;
-    let ty = tfplugin::Resource::schema(&tfplugin::model::Typed(
-        terraform_provider_frontegg::provider::AppResource(
-            terraform_provider_frontegg::provider::Confluence,
-        ),
-    ))
-    .value_type();
-    let stored: serde_json::Value =
-        serde_json::from_slice(&tfjson::encode(&confluence, &ty).unwrap()).unwrap();
+    let (stored, _) = h.stored(&confluence);
 
     h.drive(MCP);
     let moved = h.move_state(TYPE_NAME, 1, &stored).await;
@@ -276,12 +269,7 @@ async fn a_move_back_to_the_confluence_resource_keeps_every_tool() {
         .create(&h.config([app("confluence"), ("scopes", Value::Null)]))
         .await;
     let tools = string_elements(state.attr("tools"));
-    let ty = tfplugin::Resource::schema(&tfplugin::model::Typed(
-        terraform_provider_frontegg::provider::McpIntegration,
-    ))
-    .value_type();
-    let stored: serde_json::Value =
-        serde_json::from_slice(&tfjson::encode(&state, &ty).unwrap()).unwrap();
+    let (stored, _) = h.stored(&state);
     h.drive(TYPE_NAME);
     let moved = h.move_state(MCP, 0, &stored).await;
     assert_no_errors(&moved.diags);

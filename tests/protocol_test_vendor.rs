@@ -8,7 +8,7 @@ mod protocol_support;
 
 use protocol_support::*;
 use serde_json::json;
-use tfvalue::{Value, json as tfjson};
+use tfvalue::Value;
 
 const JIRA: &str = "frontegg_jira_integration";
 const MCP: &str = "frontegg_mcp_integration";
@@ -64,15 +64,10 @@ async fn the_test_vendor_imports_by_app_name_and_takes_a_state_moved_from_the_mc
     let mut h = Harness::start_with(MCP).await;
     let config = h.config([("app", Value::string("jira"))]);
     let mcp_state = h.create(&config).await;
-    let ty = tfplugin::Resource::schema(&tfplugin::model::Typed(
-        terraform_provider_frontegg::provider::McpIntegration,
-    ))
-    .value_type();
-    let stored: serde_json::Value =
-        serde_json::from_slice(&tfjson::encode(&mcp_state, &ty).expect("encode")).expect("json");
+    let (stored, version) = h.stored(&mcp_state);
 
     h.drive(JIRA);
-    let moved = h.move_state(MCP, 0, &stored).await;
+    let moved = h.move_state(MCP, version, &stored).await;
     assert_no_errors(&moved.diags);
     assert_eq!(moved.state.attr("id"), mcp_state.attr("id"));
     assert!(moved.state.attr("scopes").is_null(), "no default grant");

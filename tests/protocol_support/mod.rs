@@ -312,10 +312,13 @@ pub struct Harness {
     /// leaves them null.
     computed: Vec<String>,
     resource_type: Type,
+    /// Its schema version.
+    schema_version: i64,
     identity_type: Type,
     data_source_types: BTreeMap<String, Type>,
-    /// Every resource type: its value type, identity type and computed attributes.
-    resource_types: BTreeMap<String, (Type, Type, Vec<String>)>,
+    /// Every resource type: its value type, schema version, identity type and computed
+    /// attributes.
+    resource_types: BTreeMap<String, (Type, i64, Type, Vec<String>)>,
     provider_schema: Schema,
     provider_type: Type,
     /// Terraform's checks of the served provider.
@@ -425,6 +428,7 @@ impl Harness {
                     r.type_name().to_string(),
                     (
                         r.schema().value_type(),
+                        r.schema().version,
                         r.identity_schema().expect("identity").value_type(),
                         computed_of(r.as_ref()),
                     ),
@@ -441,6 +445,7 @@ impl Harness {
             data_source_types,
             resource_types,
             resource_type: resource.schema().value_type(),
+            schema_version: resource.schema().version,
             identity_type: resource.identity_schema().expect("identity").value_type(),
             provider_type: provider_schema.value_type(),
             provider_schema,
@@ -455,11 +460,22 @@ impl Harness {
         }
     }
 
+    /// `state`, of the resource type driven now, as Terraform stores it (the JSON a `moved`
+    /// block's source state arrives in), and its schema version.
+    pub fn stored(&self, state: &Value) -> (serde_json::Value, i64) {
+        let json = tfvalue::json::encode(state, &self.resource_type).expect("encode");
+        (
+            serde_json::from_slice(&json).expect("json"),
+            self.schema_version,
+        )
+    }
+
     /// From now on, drive the resource type `type_name` (same provider, same emulator).
     pub fn drive(&mut self, type_name: &'static str) {
-        let (ty, identity, computed) = self.resource_types[type_name].clone();
+        let (ty, version, identity, computed) = self.resource_types[type_name].clone();
         self.type_name = type_name;
         self.resource_type = ty;
+        self.schema_version = version;
         self.identity_type = identity;
         self.computed = computed;
     }
