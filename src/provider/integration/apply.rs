@@ -167,6 +167,24 @@ async fn settle_tools(
     }
 }
 
+/// The state after Frontegg's answer to a create or update: the answer remembered, the tools
+/// settled by it, then the agents converged (`known`: what Frontegg does not report).
+#[allow(clippy::too_many_arguments)]
+async fn after_answer(
+    client: &Client,
+    req: &Change<Integration>,
+    answer: VendorIntegration,
+    known: &mut Integration,
+    memory: &mut Memory,
+    vendor: &Vendor,
+    cancel: &CancellationToken,
+    diags: &mut Diagnostics,
+) -> Integration {
+    memory.learn(&answer);
+    let answer = settle_tools(client, req, answer, known, memory, vendor, cancel, diags).await;
+    converge_agents(client, req, answer, known, memory, vendor, cancel, diags).await
+}
+
 pub(crate) async fn create(
     ctx: &Context,
     req: &Change<Integration>,
@@ -220,24 +238,12 @@ pub(crate) async fn create(
         }
     };
     log::info!("created {title} integration {}", created.id);
-    memory.learn(&created);
     memory.secret_unsent = false;
-    let created = settle_tools(
+    let state = after_answer(
         &client,
         req,
         created,
         &mut known,
-        &mut memory,
-        vendor,
-        cancel,
-        diags,
-    )
-    .await;
-    let state = converge_agents(
-        &client,
-        req,
-        created,
-        &known,
         &mut memory,
         vendor,
         cancel,
@@ -319,27 +325,15 @@ pub(crate) async fn update(
     };
     let state = match current {
         Ok(Some(current)) => {
-            memory.learn(&current);
             if sends_secret {
                 memory.secret_unsent = false;
             }
-            let current = settle_tools(
-                &client,
-                req,
-                current,
-                &mut known,
-                &mut memory,
-                vendor,
-                cancel,
-                diags,
-            )
-            .await;
             Some(
-                converge_agents(
+                after_answer(
                     &client,
                     req,
                     current,
-                    &known,
+                    &mut known,
                     &mut memory,
                     vendor,
                     cancel,
